@@ -1,0 +1,106 @@
+"""The one permission policy: every page, export and API endpoint asks this module.
+
+Roles (ARCHITECTURE.md, "Security"):
+- employment specialist and team leader: their team's participants, with personal data;
+- service manager: every participant of their service, the audit log, erasure;
+- evaluator: no names, contact details or identifiers; pseudonymised and aggregate data only;
+- administrator: configures organisations, services, teams and staff; sees no participant records.
+
+A request for a participant outside the user's scope is answered as if the record did not exist (404), so
+the policy never confirms that someone is known to a service they cannot see.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from placewell.accounts.models import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from placewell.accounts.models import User
+
+
+class Perm(StrEnum):
+    VIEW_PARTICIPANTS = "participants.view"  # names, contact details and identifiers
+    REFER = "participants.refer"
+    EDIT_PARTICIPANT = "participants.edit"
+    SCREEN = "participants.screen"
+    RECORD_AGREEMENT = "participants.agree"
+    CHANGE_STATUS = "participants.status"
+    WITHDRAW = "participants.withdraw"
+    ERASE = "participants.erase"
+    VIEW_AUDIT = "audit.view"
+    VIEW_AGGREGATES = "insight.aggregates"
+    VIEW_PSEUDONYMISED = "insight.pseudonymised"
+    CONFIGURE = "accounts.configure"
+
+
+_CASEWORK = {
+    Perm.VIEW_PARTICIPANTS,
+    Perm.REFER,
+    Perm.EDIT_PARTICIPANT,
+    Perm.SCREEN,
+    Perm.RECORD_AGREEMENT,
+    Perm.CHANGE_STATUS,
+    Perm.WITHDRAW,
+    Perm.VIEW_AGGREGATES,
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.SPECIALIST: frozenset(_CASEWORK),
+    Role.TEAM_LEADER: frozenset(_CASEWORK),
+    Role.SERVICE_MANAGER: frozenset(_CASEWORK | {Perm.ERASE, Perm.VIEW_AUDIT}),
+    Role.EVALUATOR: frozenset({Perm.VIEW_AGGREGATES, Perm.VIEW_PSEUDONYMISED}),
+    Role.ADMINISTRATOR: frozenset({Perm.CONFIGURE}),
+}
+
+
+def has_perm(user: User | AnonymousUser, perm: Perm) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return perm in ROLE_PERMISSIONS.get(user.role, frozenset())  # type: ignore[union-attr]
+
+
+def require(user: User | AnonymousUser, perm: Perm) -> None:
+    """Raise PermissionDenied (403) unless the user's role grants ``perm``."""
+    if not has_perm(user, perm):
+        raise PermissionDenied(f"Your role does not allow this ({perm}).")
+
+
+def participant_scope(user: User | AnonymousUser) -> Q:
+    """A filter on participants (by ``team_id`` and ``service_id``) for the records this user may open.
+
+    Matches nothing for roles without access to personal records.
+    """
+    nothing = Q(pk__in=[])
+    if not has_perm(user, Perm.VIEW_PARTICIPANTS):
+        return nothing
+    if user.role == Role.SERVICE_MANAGER:  # type: ignore[union-attr]
+        return Q(service_id=user.service_id) if user.service_id else nothing  # type: ignore[union-attr]
+    if user.team_id:  # type: ignore[union-attr]
+        return Q(team_id=user.team_id)  # type: ignore[union-attr]
+    return nothing
+
+
+def audit_scope(user: User | AnonymousUser) -> Q:
+    """The audit events a service manager may read: those of their own service."""
+    if not has_perm(user, Perm.VIEW_AUDIT) or not user.service_id:  # type: ignore[union-attr]
+        return Q(pk__in=[])
+    return Q(service_id=user.service_id)  # type: ignore[union-attr]
+
+
+def services_in_scope(user: User | AnonymousUser) -> Q:
+    """Services whose aggregate figures the user may see."""
+    if not has_perm(user, Perm.VIEW_AGGREGATES):
+        return Q(pk__in=[])
+    if user.role == Role.EVALUATOR:  # type: ignore[union-attr]
+        # An evaluator works for the commissioner or the provider: every service of their organisation.
+        org = user.organisation_id  # type: ignore[union-attr]
+        return Q(provider_id=org) | Q(commissioner_id=org) if org else Q(pk__in=[])
+    return Q(pk=user.service_id) if user.service_id else Q(pk__in=[])  # type: ignore[union-attr]

@@ -1,0 +1,356 @@
+"""Forms for the participant journey, in GOV.UK patterns (error messages say what to do)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from placewell.accounts.models import Role, Team, User
+from placewell.participants import choices, identifiers
+from placewell.participants.models import Agreement, Status
+from placewell.participants.services import WithdrawalScope
+from placewell.web.forms import GovukDateField, GovukForm
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _nhs(value: str) -> str:
+    if not value:
+        return ""
+    try:
+        return identifiers.validate_nhs_number(value)
+    except identifiers.IdentifierError as exc:
+        raise forms.ValidationError(str(exc)) from exc
+
+
+def _ni(value: str) -> str:
+    if not value:
+        return ""
+    try:
+        return identifiers.validate_ni_number(value)
+    except identifiers.IdentifierError as exc:
+        raise forms.ValidationError(str(exc)) from exc
+
+
+class PersonForm(GovukForm):
+    given_name = forms.CharField(
+        label="First name",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    family_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    date_of_birth = GovukDateField(label="Date of birth", help_text="For example, 27 3 1985")
+    nhs_number = forms.CharField(
+        label="NHS number (optional)",
+        required=False,
+        max_length=14,
+        help_text="10 digits, for example 485 777 3456",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "10", "spellcheck": "false"}),
+    )
+
+    def clean_nhs_number(self) -> str:
+        return _nhs(self.cleaned_data["nhs_number"])
+
+    def clean_date_of_birth(self) -> Any:
+        from django.utils import timezone
+
+        value = self.cleaned_data["date_of_birth"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("Date of birth must be in the past")
+        if value and value.year < 1900:
+            raise forms.ValidationError("Date of birth must be after 1900")
+        return value
+
+
+class ContactForm(GovukForm):
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label="Phone number (optional)",
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off", "data-width": "20"}),
+    )
+    preferred_contact_method = forms.ChoiceField(
+        label="How would they like to be contacted?",
+        choices=choices.ContactMethod.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        method = data.get("preferred_contact_method")
+        if method == choices.ContactMethod.EMAIL and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", "Enter an email address, or choose another way to make contact")
+        if (
+            method in {choices.ContactMethod.PHONE, choices.ContactMethod.TEXT}
+            and not data.get("phone")
+            and "phone" not in self.errors
+        ):
+            self.add_error("phone", "Enter a phone number, or choose another way to make contact")
+        return data
+
+
+class ReferralDetailsForm(GovukForm):
+    source = forms.ChoiceField(
+        label="Who made the referral?", choices=choices.ReferralSource.choices, widget=forms.RadioSelect
+    )
+    referrer_name = forms.CharField(label="Referrer's name (optional)", required=False, max_length=200)
+    referrer_organisation = forms.CharField(
+        label="Referrer's organisation (optional)", required=False, max_length=200
+    )
+    referral_date = GovukDateField(label="Date of referral", help_text="For example, 4 11 2026")
+    team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none(), empty_label="Choose a team")
+    specialist = forms.ModelChoiceField(
+        label="Employment specialist (optional)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Not yet allocated",
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        teams = Team.objects.filter(service_id=user.service_id).select_related("service")
+        if user.role in {Role.SPECIALIST, Role.TEAM_LEADER}:
+            teams = teams.filter(pk=user.team_id)
+        self.fields["team"].queryset = teams
+        self.fields["specialist"].queryset = User.objects.filter(
+            team__in=teams, role=Role.SPECIALIST, is_active=True
+        )
+
+    def clean_referral_date(self) -> Any:
+        from django.utils import timezone
+
+        value = self.cleaned_data["referral_date"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("Date of referral must be today or in the past")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        team, specialist = data.get("team"), data.get("specialist")
+        if team and specialist and specialist.team_id != team.pk:
+            self.add_error("specialist", f"{specialist} is not in {team.name}: choose someone from that team")
+        return data
+
+
+class ChooseRuleSetForm(GovukForm):
+    rule_set = forms.ModelChoiceField(
+        label="Which eligibility rules apply?", queryset=None, widget=forms.RadioSelect, empty_label=None
+    )  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, rule_sets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rule_set"].queryset = rule_sets
+        self.fields["rule_set"].widget.attrs["legend_class"] = "govuk-fieldset__legend--l"
+
+
+class YesNoQuestionForm(GovukForm):
+    answer = forms.ChoiceField(
+        choices=YES_NO,
+        widget=forms.RadioSelect(attrs={"inline": True, "legend_class": "govuk-fieldset__legend--l"}),
+    )
+
+    def __init__(
+        self, *args: Any, question: str, hint: str = "", error: str = "Select yes or no", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].label = question
+        self.fields["answer"].help_text = hint
+        self.fields["answer"].error_messages["required"] = error
+
+
+class AgreementFormatForm(GovukForm):
+    format = forms.ChoiceField(
+        label="Which version will you go through together?",
+        choices=Agreement.Format.choices,
+        widget=forms.RadioSelect(attrs={"legend_class": "govuk-fieldset__legend--m"}),
+        help_text="Use easy read if the person prefers short sentences and pictures",
+        error_messages={"required": "Select plain English or easy read"},
+    )
+
+
+class StatementForm(GovukForm):
+    answer = forms.ChoiceField(
+        choices=[("agreed", "They agree"), ("not_agreed", "They do not agree")],
+        widget=forms.RadioSelect(attrs={"legend_class": "govuk-fieldset__legend--m"}),
+        label="Does the person agree?",
+        error_messages={"required": "Select whether the person agrees with this statement"},
+    )
+
+
+class DetailsForm(GovukForm):
+    """The participant record (every field optional except the name)."""
+
+    given_name = forms.CharField(label="First name", max_length=100)
+    family_name = forms.CharField(label="Last name", max_length=100)
+    date_of_birth = GovukDateField(label="Date of birth", required=False)
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    phone = forms.CharField(
+        label="Phone number",
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"data-width": "20", "inputmode": "tel"}),
+    )
+    address = forms.CharField(label="Address", required=False, widget=forms.Textarea)
+    postcode = forms.CharField(
+        label="Postcode", required=False, max_length=10, widget=forms.TextInput(attrs={"data-width": "10"})
+    )
+    preferred_contact_method = forms.ChoiceField(
+        label="Preferred way to be contacted",
+        required=False,
+        choices=[("", "Not known"), *choices.ContactMethod.choices],
+    )
+    survey_mode = forms.ChoiceField(
+        label="How they want to answer surveys",
+        required=False,
+        choices=[("", "Not known"), *choices.SurveyMode.choices],
+    )
+    survey_mode_reason = forms.CharField(
+        label="Reason for the survey mode (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example, uses British Sign Language",
+    )
+    nhs_number = forms.CharField(
+        label="NHS number",
+        required=False,
+        max_length=14,
+        help_text="10 digits, for example 485 777 3456",
+        widget=forms.TextInput(attrs={"data-width": "10", "inputmode": "numeric"}),
+    )
+    ni_number = forms.CharField(
+        label="National Insurance number",
+        required=False,
+        max_length=13,
+        help_text="For example, QQ 12 34 56 C",
+        widget=forms.TextInput(attrs={"data-width": "10", "spellcheck": "false"}),
+    )
+    gender = forms.ChoiceField(
+        label="Gender", required=False, choices=[("", "Not known"), *choices.Gender.choices]
+    )
+    ethnic_group = forms.ChoiceField(
+        label="Ethnic group", required=False, choices=[("", "Not known"), *choices.EthnicGroup.choices]
+    )
+    highest_qualification = forms.ChoiceField(
+        label="Highest qualification",
+        required=False,
+        choices=[("", "Not known"), *choices.Qualification.choices],
+    )
+    health_conditions = forms.MultipleChoiceField(
+        label="Health conditions lasting 12 months or more",
+        required=False,
+        choices=choices.HealthCondition.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    activity_limitation = forms.ChoiceField(
+        label="How much do their conditions limit everyday activities?",
+        required=False,
+        choices=[("", "Not known"), *choices.ActivityLimitation.choices],
+    )
+    employment_status = forms.ChoiceField(
+        label="Employment status at referral",
+        required=False,
+        choices=[("", "Not known"), *choices.EmploymentStatus.choices],
+    )
+    work_history = forms.ChoiceField(
+        label="Paid work in the last 2 years",
+        required=False,
+        choices=[("", "Not known"), *choices.WorkHistory.choices],
+    )
+    barriers = forms.MultipleChoiceField(
+        label="What has made it difficult to find work?",
+        required=False,
+        choices=choices.Barrier.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_nhs_number(self) -> str:
+        return _nhs(self.cleaned_data["nhs_number"])
+
+    def clean_ni_number(self) -> str:
+        return _ni(self.cleaned_data["ni_number"])
+
+
+class FilterForm(GovukForm):
+    q = forms.CharField(label="Name, reference or NHS number", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), *[(s.value, s.label) for s in Status if s != Status.ERASED]],
+    )
+    team = forms.ModelChoiceField(
+        label="Team", required=False, queryset=Team.objects.none(), empty_label="Any team"
+    )
+    specialist = forms.ModelChoiceField(
+        label="Specialist", required=False, queryset=User.objects.none(), empty_label="Anyone"
+    )
+
+    def __init__(self, *args: Any, teams: Any, specialists: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["specialist"].queryset = specialists
+
+
+class WithdrawForm(GovukForm):
+    scope = forms.ChoiceField(
+        label="What is the person withdrawing from?",
+        choices=WithdrawalScope.CHOICES,
+        widget=forms.RadioSelect(attrs={"legend_class": "govuk-fieldset__legend--m"}),
+    )
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=150,
+        help_text="Only if the person wants to give one",
+    )
+
+
+class CloseForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the record being closed?",
+        max_length=200,
+        help_text="For example, moved out of the area, or support finished",
+    )
+
+
+class EraseForm(GovukForm):
+    reason = forms.CharField(
+        label="Reason for erasure",
+        max_length=200,
+        help_text="For example, the date of the person's request and who agreed it",
+    )
+    confirm = forms.BooleanField(
+        label="I understand that the person's details will be removed for good and cannot be recovered",
+        error_messages={"required": "Confirm that you understand the details cannot be recovered"},
+    )
+
+
+class AssignForm(GovukForm):
+    team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none(), empty_label="Choose a team")
+    specialist = forms.ModelChoiceField(
+        label="Employment specialist",
+        required=False,
+        queryset=User.objects.none(),
+        empty_label="Not yet allocated",
+    )
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["specialist"].queryset = User.objects.filter(
+            team__in=teams, role=Role.SPECIALIST, is_active=True
+        )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from placewell.participants import views_public as v
+
+app_name = "public"
+
+urlpatterns = [
+    path("", v.start, name="start"),
+    path("service/", v.service, name="service"),
+    path("name/", v.name, name="name"),
+    path("date-of-birth/", v.date_of_birth, name="dob"),
+    path("contact/", v.contact, name="contact"),
+    path("work/", v.work, name="work"),
+    path("help/", v.help_wanted, name="help"),
+    path("check/", v.check, name="check"),
+    path("done/", v.done, name="done"),
+]

@@ -1,0 +1,550 @@
+"""Actions that change participants: each is atomic and writes its audit event in the same transaction.
+
+Views, imports, the demo loader and tests all call these; nothing else writes participant tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from placewell.accounts import audit
+from placewell.accounts.models import AuditEvent, Service, Team
+from placewell.participants import identifiers
+from placewell.participants.choices import ReferralSource
+from placewell.participants.lifecycle import InvalidTransition, check_transition
+from placewell.participants.models import (
+    Agreement,
+    AgreementAnswer,
+    AgreementDocument,
+    EligibilityRuleSet,
+    Participant,
+    Referral,
+    Screening,
+    Status,
+)
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from placewell.accounts.models import User
+
+A = AuditEvent.Action
+
+
+class ParticipantError(ValueError):
+    """Input an action cannot accept; the message says what is wrong and where."""
+
+
+def _snapshot(participant: Participant, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {f: getattr(participant, f) for f in fields}
+
+
+def _set_status(
+    participant: Participant, target: str, by: User | None, summary: str, request: HttpRequest | None = None
+) -> None:
+    check_transition(participant.status, target)
+    before = participant.status
+    participant.status = target
+    participant.save(update_fields=["status", "updated_at"])
+    audit.record(
+        by,
+        A.STATUS,
+        "participant",
+        participant.pk,
+        participant_id=participant.pk,
+        service_id=participant.service_id,
+        summary=summary,
+        changes={"status": [before, target]},
+        request=request,
+    )
+
+
+def _clean_identifiers(values: dict[str, Any]) -> None:
+    try:
+        if values.get("nhs_number"):
+            values["nhs_number"] = identifiers.validate_nhs_number(values["nhs_number"])
+        if values.get("ni_number"):
+            values["ni_number"] = identifiers.validate_ni_number(values["ni_number"])
+    except identifiers.IdentifierError as exc:
+        raise ParticipantError(str(exc)) from exc
+
+
+def find_possible_duplicates(
+    *,
+    nhs_number: str = "",
+    given_name: str = "",
+    family_name: str = "",
+    date_of_birth: dt.date | None = None,
+    exclude_id: int | None = None,
+) -> list[Participant]:
+    """Records with the same NHS number, or the same name and date of birth (ignoring case)."""
+    match = Q(pk__in=[])
+    number = identifiers.normalise_nhs_number(nhs_number)
+    if number:
+        match |= Q(nhs_number=number)
+    if given_name and family_name and date_of_birth:
+        match |= Q(
+            given_name__iexact=given_name.strip(),
+            family_name__iexact=family_name.strip(),
+            date_of_birth=date_of_birth,
+        )
+    found = Participant.objects.exclude(status=Status.ERASED).filter(match)
+    if exclude_id:
+        found = found.exclude(pk=exclude_id)
+    return list(found.select_related("team", "service")[:20])
+
+
+@transaction.atomic
+def refer_participant(
+    *,
+    by: User | None,
+    service: Service,
+    source: str,
+    referral_date: dt.date,
+    given_name: str,
+    family_name: str,
+    team: Team | None = None,
+    specialist: User | None = None,
+    referrer_name: str = "",
+    referrer_organisation: str = "",
+    notes: str = "",
+    route: str = Referral.Route.STAFF,
+    request: HttpRequest | None = None,
+    **details: Any,
+) -> Participant:
+    """Create a participant in the referred status with their referral."""
+    if source not in ReferralSource.values:
+        raise ParticipantError(f"Unknown referral source {source!r}")
+    if not given_name.strip() or not family_name.strip():
+        raise ParticipantError("A referral needs the person's first and last name")
+    if team is not None and team.service_id != service.pk:
+        raise ParticipantError(f"Team {team.name} does not belong to {service.name}")
+    if specialist is not None and team is not None and specialist.team_id != team.pk:
+        raise ParticipantError(f"{specialist} is not a member of {team.name}")
+    if referral_date > timezone.localdate():
+        raise ParticipantError("Referral date must be today or in the past")
+    unknown = set(details) - set(Participant.PERSONAL_FIELDS) - {"employment_status"}
+    if unknown:
+        raise ParticipantError(f"Unknown participant fields: {', '.join(sorted(unknown))}")
+    _clean_identifiers(details)
+    duplicates = find_possible_duplicates(
+        nhs_number=details.get("nhs_number", ""),
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=details.get("date_of_birth"),
+    )
+    participant = Participant.objects.create(
+        service=service,
+        team=team,
+        specialist=specialist,
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        possible_duplicate_of=duplicates[0] if duplicates else None,
+        **details,
+    )
+    referral = Referral.objects.create(
+        participant=participant,
+        source=source,
+        referrer_name=referrer_name,
+        referrer_organisation=referrer_organisation,
+        referral_date=referral_date,
+        route=route,
+        notes=notes,
+        created_by=by,
+    )
+    audit.record(
+        by,
+        A.CREATE,
+        "participant",
+        participant.pk,
+        participant_id=participant.pk,
+        service_id=service.pk,
+        summary=f"Referred ({referral.get_source_display()}, {referral.get_route_display().lower()})",
+        request=request,
+    )
+    return participant
+
+
+def self_refer(*, service: Service, request: HttpRequest | None = None, **answers: Any) -> Participant:
+    """A referral from the public form. The person is never told whether they are already known."""
+    if not service.accepts_self_referrals:
+        raise ParticipantError(f"{service.name} does not take self-referrals")
+    return refer_participant(
+        by=None,
+        service=service,
+        source=ReferralSource.SELF,
+        referral_date=timezone.localdate(),
+        route=Referral.Route.SELF_FORM,
+        request=request,
+        **answers,
+    )
+
+
+EDITABLE_FIELDS: tuple[str, ...] = (*Participant.PERSONAL_FIELDS, "employment_status")
+
+
+@transaction.atomic
+def update_details(
+    *, by: User, participant: Participant, changes: Mapping[str, Any], request: HttpRequest | None = None
+) -> Participant:
+    """Change the participant record; the audit names personal fields changed but keeps no values."""
+    if participant.is_erased:
+        raise InvalidTransition("This record has been erased and cannot change.")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ParticipantError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}")
+    values = dict(changes)
+    _clean_identifiers(values)
+    before = _snapshot(participant, tuple(values))
+    for key, value in values.items():
+        setattr(participant, key, value)
+    participant.save()
+    delta = audit.diff(before, values, personal=Participant.PERSONAL_FIELDS)
+    if delta:
+        audit.record(
+            by,
+            A.UPDATE,
+            "participant",
+            participant.pk,
+            participant_id=participant.pk,
+            service_id=participant.service_id,
+            summary=f"Changed details: {', '.join(delta)}".replace("_", " "),
+            changes=delta,
+            request=request,
+        )
+    return participant
+
+
+@transaction.atomic
+def assign(
+    *,
+    by: User,
+    participant: Participant,
+    team: Team,
+    specialist: User | None,
+    request: HttpRequest | None = None,
+) -> Participant:
+    if team.service_id != participant.service_id:
+        raise ParticipantError(f"Team {team.name} is not part of {participant.service.name}")
+    if specialist is not None and specialist.team_id != team.pk:
+        raise ParticipantError(f"{specialist} is not a member of {team.name}")
+    before = {"team": participant.team_id, "specialist": participant.specialist_id}
+    participant.team, participant.specialist = team, specialist
+    participant.save(update_fields=["team", "specialist", "updated_at"])
+    audit.record(
+        by,
+        A.UPDATE,
+        "participant",
+        participant.pk,
+        participant_id=participant.pk,
+        service_id=participant.service_id,
+        summary=f"Assigned to {team.name}" + (f", {specialist}" if specialist else ""),
+        changes=audit.diff(before, {"team": team.pk, "specialist": specialist.pk if specialist else None}),
+        request=request,
+    )
+    return participant
+
+
+@transaction.atomic
+def screen_participant(
+    *,
+    by: User,
+    participant: Participant,
+    rule_set: EligibilityRuleSet,
+    answers: Mapping[str, bool],
+    request: HttpRequest | None = None,
+) -> Screening:
+    """Record eligibility answers; the person is eligible when every answer is the qualifying one."""
+    if rule_set.service_id not in (None, participant.service_id):
+        raise ParticipantError("This rule set belongs to another service")
+    questions = list(rule_set.questions.all())
+    missing = [q.text for q in questions if q.key not in answers]
+    if missing:
+        raise ParticipantError(f"Answer every question; missing: {missing[0]}")
+    unknown = set(answers) - {q.key for q in questions}
+    if unknown:
+        raise ParticipantError(f"Unknown questions: {', '.join(sorted(unknown))}")
+    reasons = [q.reason_if_not for q in questions if bool(answers[q.key]) != q.qualifying_answer]
+    eligible = not reasons
+    target = Status.ELIGIBLE if eligible else Status.INELIGIBLE
+    check_transition(participant.status, target)
+    screening = Screening.objects.create(
+        participant=participant,
+        rule_set=rule_set,
+        answers={q.key: bool(answers[q.key]) for q in questions},
+        eligible=eligible,
+        reasons=reasons,
+        screened_by=by,
+    )
+    verdict = "eligible" if eligible else "not eligible"
+    _set_status(participant, target, by, f"Screened with {rule_set.name}: {verdict}", request)
+    return screening
+
+
+@transaction.atomic
+def record_agreement(
+    *,
+    by: User,
+    participant: Participant,
+    document: AgreementDocument,
+    format: str,
+    answers: Mapping[int, bool],
+    request: HttpRequest | None = None,
+) -> Agreement:
+    """Record the person's answer to each statement, with the words they were shown.
+
+    The participant becomes 'agreed' only when every required statement is agreed; otherwise the record
+    of what they did and did not agree to is kept and their status is unchanged.
+    """
+    if document.published_at is None:
+        raise ParticipantError("This document is a draft; publish it before using it")
+    if document.service_id not in (None, participant.service_id):
+        raise ParticipantError("This document belongs to another service")
+    if format not in Agreement.Format.values:
+        raise ParticipantError(f"Unknown format {format!r}")
+    statements = list(document.statements.all())
+    missing = [s for s in statements if s.pk not in answers]
+    if missing:
+        raise ParticipantError(f"Record an answer to every statement; missing: {missing[0].text_plain}")
+    all_agreed = all(answers[s.pk] for s in statements if s.required)
+    check_transition(participant.status, Status.AGREED)
+    agreement = Agreement.objects.create(
+        participant=participant,
+        document=document,
+        format=format,
+        all_required_agreed=all_agreed,
+        recorded_by=by,
+    )
+    AgreementAnswer.objects.bulk_create(
+        AgreementAnswer(
+            agreement=agreement,
+            statement=s,
+            statement_text=s.text_easy_read if format == Agreement.Format.EASY_READ else s.text_plain,
+            agreed=bool(answers[s.pk]),
+        )
+        for s in statements
+    )
+    agreed_count = sum(bool(answers[s.pk]) for s in statements)
+    summary = f"{document.title} v{document.version} ({agreement.get_format_display().lower()}): "
+    summary += f"agreed {agreed_count} of {len(statements)} statements"
+    if all_agreed:
+        _set_status(participant, Status.AGREED, by, summary, request)
+    else:
+        audit.record(
+            by,
+            A.CREATE,
+            "agreement",
+            agreement.pk,
+            participant_id=participant.pk,
+            service_id=participant.service_id,
+            summary=summary + "; not every required statement agreed, so support cannot start",
+            request=request,
+        )
+    return agreement
+
+
+@transaction.atomic
+def start_support(*, by: User, participant: Participant, request: HttpRequest | None = None) -> Participant:
+    _set_status(participant, Status.ACTIVE, by, "Support started", request)
+    return participant
+
+
+@transaction.atomic
+def record_in_work(*, by: User, participant: Participant, request: HttpRequest | None = None) -> Participant:
+    _set_status(participant, Status.IN_WORK, by, "Started work", request)
+    return participant
+
+
+@transaction.atomic
+def record_out_of_work(
+    *, by: User, participant: Participant, request: HttpRequest | None = None
+) -> Participant:
+    _set_status(participant, Status.ACTIVE, by, "Job ended; support continues", request)
+    return participant
+
+
+@transaction.atomic
+def close(
+    *, by: User, participant: Participant, reason: str, request: HttpRequest | None = None
+) -> Participant:
+    if not reason.strip():
+        raise ParticipantError("Give a reason for closing the record")
+    check_transition(participant.status, Status.CLOSED)
+    participant.closed_at = timezone.now()
+    participant.closed_reason = reason.strip()[:200]
+    participant.save(update_fields=["closed_at", "closed_reason", "updated_at"])
+    _set_status(participant, Status.CLOSED, by, f"Closed: {participant.closed_reason}", request)
+    return participant
+
+
+class WithdrawalScope:
+    SERVICE = "service"
+    RESEARCH = "research"
+    BOTH = "both"
+    CHOICES = (
+        (SERVICE, "From the service: support stops, data to date is kept"),
+        (RESEARCH, "From further research contact: no more surveys, data to date is kept and can be linked"),
+        (BOTH, "From both"),
+    )
+
+
+@transaction.atomic
+def withdraw(
+    *, by: User, participant: Participant, scope: str, reason: str = "", request: HttpRequest | None = None
+) -> Participant:
+    """Withdrawal keeps the data gathered so far (seed 001, section 1.5); erasure is separate."""
+    if scope not in {WithdrawalScope.SERVICE, WithdrawalScope.RESEARCH, WithdrawalScope.BOTH}:
+        raise ParticipantError(f"Unknown withdrawal scope {scope!r}")
+    if participant.is_erased:
+        raise InvalidTransition("This record has been erased and cannot change.")
+    now = timezone.now()
+    if scope in {WithdrawalScope.RESEARCH, WithdrawalScope.BOTH}:
+        if participant.withdrawn_from_research_at:
+            raise InvalidTransition("This person has already withdrawn from research contact.")
+        participant.withdrawn_from_research_at = now
+        participant.save(update_fields=["withdrawn_from_research_at", "updated_at"])
+        audit.record(
+            by,
+            A.WITHDRAW,
+            "participant",
+            participant.pk,
+            participant_id=participant.pk,
+            service_id=participant.service_id,
+            summary="Withdrew from further research contact",
+            request=request,
+        )
+    if scope in {WithdrawalScope.SERVICE, WithdrawalScope.BOTH}:
+        if participant.status == Status.CLOSED:
+            raise InvalidTransition("This record is already closed.")
+        participant.withdrawn_from_service_at = now
+        participant.closed_at = now
+        participant.closed_reason = "Withdrew from the service" + (
+            f": {reason.strip()}" if reason.strip() else ""
+        )
+        participant.save(
+            update_fields=["withdrawn_from_service_at", "closed_at", "closed_reason", "updated_at"]
+        )
+        _set_status(participant, Status.CLOSED, by, "Withdrew from the service", request)
+    return participant
+
+
+@transaction.atomic
+def erase(
+    *, by: User, participant: Participant, reason: str, request: HttpRequest | None = None
+) -> Participant:
+    """Remove the person's data from every table, leaving an empty record so counts stay explainable.
+
+    Erased records are excluded from every report (``Participant.objects.reportable()``). The audit log
+    keeps no personal data, so it stays as it is.
+    """
+    if participant.is_erased:
+        raise InvalidTransition("This record has already been erased.")
+    if not reason.strip():
+        raise ParticipantError("Give the reason for erasure, such as the date of the person's request")
+    for field in Participant.PERSONAL_FIELDS:
+        model_field = Participant._meta.get_field(field)
+        default = model_field.get_default()
+        setattr(participant, field, None if model_field.null else default)
+    participant.employment_status = ""
+    participant.closed_reason = ""
+    participant.possible_duplicate_of = None
+    participant.erased_at = timezone.now()
+    participant.status = Status.ERASED
+    participant.save()
+    participant.referrals.update(referrer_name="", referrer_organisation="", notes="")
+    participant.screenings.all().delete()
+    AgreementAnswer.objects.filter(agreement__participant=participant).delete()
+    participant.agreements.all().delete()
+    audit.record(
+        by,
+        A.ERASE,
+        "participant",
+        participant.pk,
+        participant_id=participant.pk,
+        service_id=participant.service_id,
+        summary="Personal data erased on request",
+        changes={"reason": reason.strip()[:200]},
+        request=request,
+    )
+    return participant
+
+
+@transaction.atomic
+def adopt_rule_set(*, by: User | None, service: Service, template: EligibilityRuleSet) -> EligibilityRuleSet:
+    """Copy a rule-set template to a service, so later changes to either never affect the other."""
+    if not template.is_template:
+        raise ParticipantError(f"{template.name} is not a template")
+    if EligibilityRuleSet.objects.filter(service=service, key=template.key).exists():
+        raise ParticipantError(f"{service.name} already uses {template.name}")
+    copy = EligibilityRuleSet.objects.create(
+        service=service,
+        key=template.key,
+        name=template.name,
+        description=template.description,
+        source=template.source,
+    )
+    for q in template.questions.all():
+        copy.questions.create(
+            order=q.order,
+            key=q.key,
+            text=q.text,
+            hint=q.hint,
+            qualifying_answer=q.qualifying_answer,
+            reason_if_not=q.reason_if_not,
+        )
+    audit.record(
+        by,
+        A.CONFIGURE,
+        "eligibility_rule_set",
+        copy.pk,
+        service_id=service.pk,
+        summary=f"Adopted {template.name}",
+    )
+    return copy
+
+
+def timeline(participant: Participant) -> list[AuditEvent]:
+    """Everything that happened to the record, newest first, from the audit log (reads left out)."""
+    return list(
+        AuditEvent.objects.filter(participant_id=participant.pk)
+        .exclude(action__in=[A.VIEW, A.LIST])
+        .only("at", "actor_label", "action", "summary", "changes")
+    )
+
+
+def record_view(*, by: User, participant: Participant, what: str, request: HttpRequest | None = None) -> None:
+    """Audit a read of a participant's record."""
+    audit.record(
+        by,
+        A.VIEW,
+        "participant",
+        participant.pk,
+        participant_id=participant.pk,
+        service_id=participant.service_id,
+        summary=f"Viewed {what}",
+        request=request,
+    )
+
+
+def record_list(
+    *, by: User, participants: list[Participant], what: str, request: HttpRequest | None = None
+) -> None:
+    """Audit a list page that showed participants' names: one event naming the records shown."""
+    if not participants:
+        return
+    audit.record(
+        by,
+        A.LIST,
+        "participant",
+        "",
+        service_id=participants[0].service_id,
+        summary=f"Listed {len(participants)} participants ({what})",
+        changes={"ids": [p.pk for p in participants]},
+        request=request,
+    )

@@ -1,0 +1,162 @@
+"""The public self-referral form: no sign-in, one question a page, works on a small phone and by keyboard.
+
+Spam protection: a honeypot box that people never see, and a limit on submissions from one address per
+hour (``PLACEWELL_SELF_REFERRAL_RATE``). The confirmation is the same whether or not the person is already
+known to the service, so the form never reveals who uses it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from placewell.accounts.models import Service
+from placewell.participants import choices, services
+from placewell.participants.forms_public import (
+    DateOfBirthForm,
+    HelpForm,
+    NameForm,
+    PublicContactForm,
+    ServiceChoiceForm,
+    WorkForm,
+)
+from placewell.web.wizard import SessionWizard
+
+STEPS = ["service", "name", "dob", "contact", "work", "help"]
+
+
+def _wizard(request: HttpRequest) -> SessionWizard:
+    return SessionWizard(request, "self-referral")
+
+
+def _services() -> list[Service]:
+    return list(Service.objects.filter(accepts_self_referrals=True))
+
+
+def _next(step: str) -> str:
+    return reverse(f"public:{STEPS[STEPS.index(step) + 1]}") if step != "help" else reverse("public:check")
+
+
+def _back(step: str) -> str:
+    index = STEPS.index(step)
+    if index == 0 or (index == 1 and len(_services()) == 1):
+        return reverse("public:start")
+    return reverse(f"public:{STEPS[index - 1]}")
+
+
+def _step(request: HttpRequest, step: str, form_class: type[Any], title: str = "") -> HttpResponse:
+    wizard = _wizard(request)
+    form = form_class(request.POST or None, initial=wizard.get(step))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data.pop("website", ""):
+            wizard.save("flags", {"bot": True})
+        wizard.save(step, data)
+        return redirect(_next(step))
+    return render(
+        request,
+        "participants/public/question.html",
+        {"form": form, "title": title, "back_url": _back(step), "honeypot": "website" in form.fields},
+    )
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    offered = _services()
+    first = "public:service" if len(offered) != 1 else "public:name"
+    if len(offered) == 1:
+        _wizard(request).save("service", {"service": offered[0].pk})
+    return render(request, "participants/public/start.html", {"services": offered, "first": reverse(first)})
+
+
+def service(request: HttpRequest) -> HttpResponse:
+    return _step(request, "service", ServiceChoiceForm)
+
+
+def name(request: HttpRequest) -> HttpResponse:
+    return _step(request, "name", NameForm, title="What is your name?")
+
+
+def date_of_birth(request: HttpRequest) -> HttpResponse:
+    return _step(request, "dob", DateOfBirthForm)
+
+
+def contact(request: HttpRequest) -> HttpResponse:
+    return _step(request, "contact", PublicContactForm)
+
+
+def work(request: HttpRequest) -> HttpResponse:
+    return _step(request, "work", WorkForm)
+
+
+def help_wanted(request: HttpRequest) -> HttpResponse:
+    return _step(request, "help", HelpForm)
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    key = f"self-referral:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    count = cache.get(key, 0)
+    if count >= settings.PLACEWELL_SELF_REFERRAL_RATE:
+        return True
+    cache.set(key, count + 1, timeout=3600)
+    return False
+
+
+def check(request: HttpRequest) -> HttpResponse:
+    wizard = _wizard(request)
+    missing = [s for s in STEPS if not wizard.has(s)]
+    if missing:
+        return redirect(f"public:{missing[0]}")
+    answers = {s: wizard.get(s) or {} for s in STEPS}
+    svc = Service.objects.filter(pk=answers["service"]["service"], accepts_self_referrals=True).first()
+    if svc is None:
+        return redirect("public:service")
+    if request.method == "POST":
+        if _rate_limited(request):
+            return render(request, "participants/public/too_many.html", status=429)
+        if not (wizard.get("flags") or {}).get("bot"):
+            services.self_refer(
+                service=svc,
+                request=request,
+                given_name=answers["name"]["given_name"],
+                family_name=answers["name"]["family_name"],
+                date_of_birth=answers["dob"]["date_of_birth"],
+                preferred_contact_method=answers["contact"]["preferred_contact_method"],
+                phone=answers["contact"].get("phone", ""),
+                email=answers["contact"].get("email", ""),
+                employment_status=answers["work"]["employment_status"],
+                about=answers["help"].get("about", ""),
+            )
+        wizard.clear()
+        request.session["self_referral_service"] = svc.name
+        return redirect("public:done")
+    rows = [
+        ("Service", svc.name, reverse("public:service")),
+        ("Name", f"{answers['name']['given_name']} {answers['name']['family_name']}", reverse("public:name")),
+        ("Date of birth", answers["dob"]["date_of_birth"].strftime("%-d %B %Y"), reverse("public:dob")),
+        (
+            "Contact me by",
+            choices.ContactMethod(answers["contact"]["preferred_contact_method"]).label,
+            reverse("public:contact"),
+        ),
+        ("Phone number", answers["contact"].get("phone") or "Not given", reverse("public:contact")),
+        ("Email address", answers["contact"].get("email") or "Not given", reverse("public:contact")),
+        (
+            "In paid work",
+            "Yes" if answers["work"]["employment_status"] == choices.EmploymentStatus.IN_WORK else "No",
+            reverse("public:work"),
+        ),
+        ("What I would like help with", answers["help"].get("about") or "Not given", reverse("public:help")),
+    ]
+    return render(request, "participants/public/check.html", {"rows": rows})
+
+
+def done(request: HttpRequest) -> HttpResponse:
+    service_name = request.session.get("self_referral_service")
+    if not service_name:
+        return redirect("public:start")
+    return render(request, "participants/public/done.html", {"service_name": service_name})

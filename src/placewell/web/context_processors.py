@@ -1,0 +1,10 @@
+"""Values every template needs."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from placewell.web.navigation import nav_items
+
+
+def site(request: HttpRequest) -> dict[str, object]:
+    return {"site_name": settings.SITE_NAME, "nav_items": nav_items(request)}

@@ -1,0 +1,394 @@
+"""The demo service: built through the same actions as real work, so it exercises the real rules.
+
+Participant characteristics follow the Health-led Trials' baseline profile (seed 001, Tables 1.2 to 1.10):
+26% under 30 and 33% over 50, 52% male, 79% White, stress or anxiety 81%, depression 66%, and so on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from placewell.accounts import services as accounts
+from placewell.accounts.models import Organisation, Role, Service, Team, User
+from placewell.participants import choices, services
+from placewell.participants.identifiers import nhs_check_digit
+from placewell.participants.models import AgreementDocument, EligibilityRuleSet, Participant
+
+DEMO_COMMISSIONER = "Northshire Combined Authority"
+DEMO_PASSWORD = "demo-password-placewell"  # noqa: S105 - printed by ./run demo for the demo logins only
+DEFAULT_PARTICIPANTS = 300
+
+# username, first, last, role, team key (or service key for managers)
+STAFF = [
+    ("aisha", "Aisha", "Rahman", Role.SPECIALIST, "north"),
+    ("ben", "Ben", "Okafor", Role.SPECIALIST, "north"),
+    ("carla", "Carla", "Nowak", Role.SPECIALIST, "south"),
+    ("dev", "Dev", "Patel", Role.SPECIALIST, "south"),
+    ("erin", "Erin", "McLeod", Role.SPECIALIST, "city"),
+    ("femi", "Femi", "Adeyemi", Role.SPECIALIST, "city"),
+    ("tara", "Tara", "Whitfield", Role.TEAM_LEADER, "north"),
+    ("mo", "Mohammed", "Hussain", Role.SERVICE_MANAGER, "brightpath"),
+    ("eve", "Eve", "Lindqvist", Role.EVALUATOR, None),
+    ("adam", "Adam", "Clarke", Role.ADMINISTRATOR, None),
+]
+
+FIRST_NAMES = {
+    "male": [
+        "James",
+        "Oliver",
+        "Mohammed",
+        "Daniel",
+        "Liam",
+        "Kwame",
+        "Tomasz",
+        "Rhys",
+        "Arjun",
+        "Connor",
+        "Sean",
+        "David",
+        "Imran",
+        "Marcus",
+        "Jack",
+        "Ravi",
+        "Callum",
+        "Hassan",
+        "Peter",
+        "Gareth",
+        "Ahmed",
+        "Joseph",
+    ],
+    "female": [
+        "Sarah",
+        "Emma",
+        "Fatima",
+        "Chloe",
+        "Amara",
+        "Priya",
+        "Megan",
+        "Zainab",
+        "Hannah",
+        "Siobhan",
+        "Grace",
+        "Aaliyah",
+        "Lucy",
+        "Nia",
+        "Joanne",
+        "Agnieszka",
+        "Rebecca",
+        "Yasmin",
+        "Claire",
+        "Leah",
+        "Mei",
+        "Bethan",
+    ],
+}
+LAST_NAMES = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Khan",
+    "Ali",
+    "Evans",
+    "Thomas",
+    "Roberts",
+    "Walker",
+    "Wright",
+    "Hughes",
+    "Patel",
+    "Begum",
+    "Murphy",
+    "O'Connor",
+    "Kowalski",
+    "Mensah",
+    "Chen",
+    "Green",
+    "Hall",
+    "Wood",
+    "Ahmed",
+    "Clarke",
+    "Jackson",
+    "Campbell",
+    "Hussain",
+    "Reid",
+    "Singh",
+    "Lewis",
+]
+
+
+def logins() -> list[tuple[str, str, str]]:
+    """The demo accounts: user name, role and where they work."""
+    where = {
+        "north": "Brightpath, North team",
+        "south": "Brightpath, South team",
+        "city": "Steps into Work, City team",
+        "brightpath": "Brightpath IPS service",
+    }
+    out = [(u, Role(r).label, where.get(k or "", "")) for u, _, _, r, k in STAFF]
+    out[-2] = (out[-2][0], out[-2][1], DEMO_COMMISSIONER)
+    out[-1] = (out[-1][0], out[-1][1], "configures services, teams and staff")
+    return out
+
+
+def _nhs_number(rng: random.Random) -> str:
+    while True:
+        first = "9" + "".join(str(rng.randint(0, 9)) for _ in range(8))  # 9xx: not issued to real people
+        check = nhs_check_digit(first)
+        if check is not None:
+            return first + str(check)
+
+
+def _pick_many(rng: random.Random, shares: dict[str, float]) -> list[str]:
+    return [key for key, share in shares.items() if rng.random() < share]
+
+
+def _weighted(rng: random.Random, options: dict[str, float]) -> str:
+    return rng.choices(list(options), weights=list(options.values()))[0]
+
+
+HEALTH = {  # seed 001, Table 1.5, all recruits
+    "stress_anxiety": 0.81,
+    "depression": 0.66,
+    "fatigue_concentration": 0.63,
+    "pain": 0.57,
+    "neck_back": 0.39,
+    "legs_feet": 0.38,
+    "dizziness": 0.33,
+    "arms_hands": 0.26,
+    "digestion": 0.25,
+    "chest_breathing": 0.24,
+    "arthritis": 0.22,
+    "learning_difficulties": 0.18,
+    "other_mental_health": 0.14,
+    "hearing": 0.11,
+}
+BARRIERS = {  # seed 001, Table 1.9
+    "suitable_job": 0.77,
+    "mental_health": 0.62,
+    "confidence": 0.57,
+    "qualifications": 0.52,
+    "physical_health": 0.49,
+    "transport": 0.35,
+    "worse_off": 0.29,
+    "caring": 0.17,
+    "childcare": 0.09,
+}
+LIMITATION = {"great_deal": 33, "some_extent": 44, "little": 18, "not_at_all": 4}  # Table 1.6
+QUALIFICATION = {
+    "degree": 17,
+    "higher_below_degree": 6,
+    "a_level": 19,
+    "gcse_a_c": 29,
+    "gcse_d_g": 12,
+    "other": 5,
+    "none": 12,
+}
+ETHNICITY = {
+    "white_british": 74,
+    "white_other": 5,
+    "asian_pakistani": 4,
+    "asian_indian": 3,
+    "asian_bangladeshi": 2,
+    "asian_other": 1,
+    "black_african": 4,
+    "black_caribbean": 3,
+    "mixed_white_black_caribbean": 2,
+    "mixed_other": 1,
+    "other_arab": 1,
+}
+AGE_BANDS = [(18, 29, 26), (30, 39, 20), (40, 49, 21), (50, 64, 33)]  # Table 1.2
+
+
+def _ensure_structure(progress: Callable[[str], None]) -> tuple[dict[str, Team], dict[str, Service]]:
+    commissioner = accounts.create_organisation(by=None, name=DEMO_COMMISSIONER, kind="commissioner")
+    brightpath = accounts.create_organisation(by=None, name="Brightpath Employment", kind="provider")
+    steps = accounts.create_organisation(by=None, name="Steps into Work CIC", kind="provider")
+    svc_bp = accounts.create_service(
+        by=None,
+        provider=brightpath,
+        name="Brightpath IPS",
+        model=Service.Model.IPS_LITE,
+        pre_employment_limit_months=9,
+        in_work_limit_months=4,
+        caseload_target=20,
+        public_description="Support for people with a health condition to find work or stay in work.",
+    )
+    svc_bp.commissioner = commissioner
+    svc_bp.save(update_fields=["commissioner"])
+    svc_steps = accounts.create_service(
+        by=None, provider=steps, name="Steps into Work", model=Service.Model.SEQF, caseload_target=25
+    )
+    svc_steps.commissioner = commissioner
+    svc_steps.save(update_fields=["commissioner"])
+    teams = {
+        "north": accounts.create_team(by=None, service=svc_bp, name="North"),
+        "south": accounts.create_team(by=None, service=svc_bp, name="South"),
+        "city": accounts.create_team(by=None, service=svc_steps, name="City"),
+    }
+    for key in ("hlt-scr-out-of-work", "hlt-scr-in-work"):
+        services.adopt_rule_set(
+            by=None, service=svc_bp, template=EligibilityRuleSet.objects.get(service=None, key=key)
+        )
+    services.adopt_rule_set(
+        by=None,
+        service=svc_steps,
+        template=EligibilityRuleSet.objects.get(service=None, key="hlt-wmca-out-of-work"),
+    )
+    for username, first, last, role, key in STAFF:
+        accounts.create_staff(
+            by=None,
+            username=username,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@demo.placewell.invalid",
+            role=role,
+            team=teams.get(key or ""),
+            service=svc_bp if key == "brightpath" else None,
+            organisation=commissioner
+            if role == Role.EVALUATOR
+            else (brightpath if role == Role.ADMINISTRATOR else None),
+            fte=Decimal("0.8") if username == "ben" else Decimal("1.00"),
+        )
+    progress("Created organisations, services, teams and staff")
+    return teams, {"bp": svc_bp, "steps": svc_steps}
+
+
+def _make_participant(rng: random.Random, team: Team, today: dt.date) -> Participant:
+    sex = "male" if rng.random() < 0.52 else "female"
+    low, high, _ = rng.choices(AGE_BANDS, weights=[b[2] for b in AGE_BANDS])[0]
+    age = rng.randint(low, high)
+    born = today - dt.timedelta(days=age * 365 + rng.randint(0, 364))
+    out_of_work = team.name == "City" or rng.random() < 0.6
+    specialists = list(User.objects.filter(team=team, role=Role.SPECIALIST).order_by("pk"))
+    return services.refer_participant(
+        by=specialists[0],
+        service=team.service,
+        team=team,
+        specialist=rng.choice(specialists) if rng.random() < 0.85 else None,
+        source=_weighted(
+            rng,
+            {
+                "gp": 18,
+                "specialist_health": 24,
+                "talking_therapies": 12,
+                "self": 22,
+                "jobcentre": 18,
+                "other": 6,
+            },
+        ),
+        referral_date=today - dt.timedelta(days=rng.randint(0, 540)),
+        given_name=rng.choice(FIRST_NAMES[sex]),
+        family_name=rng.choice(LAST_NAMES),
+        date_of_birth=born,
+        nhs_number=_nhs_number(rng),
+        email=f"person{rng.randint(1000, 99999)}@example.org" if rng.random() < 0.8 else "",
+        phone=f"07700 9{rng.randint(0, 99999):05d}",
+        preferred_contact_method=_weighted(rng, {"phone": 45, "text": 30, "email": 20, "post": 5}),
+        survey_mode=_weighted(rng, {"web": 50, "phone": 40, "face_to_face": 10}),
+        gender=sex,
+        ethnic_group=_weighted(rng, ETHNICITY),
+        highest_qualification=_weighted(rng, QUALIFICATION),
+        health_conditions=_pick_many(rng, HEALTH) or ["stress_anxiety"],
+        activity_limitation=_weighted(rng, LIMITATION),
+        employment_status=choices.EmploymentStatus.OUT_OF_WORK
+        if out_of_work
+        else choices.EmploymentStatus.IN_WORK,
+        work_history=_weighted(
+            rng,
+            {"always": 5, "more_than_half": 20, "less_than_half": 25, "none": 50}
+            if out_of_work
+            else {"always": 76, "more_than_half": 14, "less_than_half": 10},
+        ),
+        barriers=_pick_many(rng, BARRIERS),
+    )
+
+
+def _advance(rng: random.Random, p: Participant, by: User, manager: User) -> None:
+    """Move a participant along the journey to a stage drawn at random, through the real actions."""
+    stage = _weighted(
+        rng,
+        {
+            "referred": 8,
+            "ineligible": 5,
+            "eligible": 5,
+            "agreed": 5,
+            "active": 45,
+            "in_work": 20,
+            "closed": 8,
+            "withdrawn": 3,
+            "erased": 1,
+        },
+    )
+    if stage == "referred":
+        return
+    rule_sets = list(EligibilityRuleSet.objects.filter(service=p.service).prefetch_related("questions"))
+    in_work = p.employment_status == choices.EmploymentStatus.IN_WORK
+    rule_set = next((r for r in rule_sets if ("in-work" in r.key) == in_work), rule_sets[0])
+    answers = {q.key: q.qualifying_answer for q in rule_set.questions.all()}
+    if stage == "ineligible":
+        q = rng.choice(list(rule_set.questions.all()))
+        answers[q.key] = not q.qualifying_answer
+    services.screen_participant(by=by, participant=p, rule_set=rule_set, answers=answers)
+    if stage in {"ineligible", "eligible"}:
+        return
+    doc = (
+        AgreementDocument.objects.filter(service=None, published_at__isnull=False)
+        .order_by("-version")
+        .first()
+    )
+    assert doc is not None
+    statements = list(doc.statements.all())
+    services.record_agreement(
+        by=by,
+        participant=p,
+        document=doc,
+        format="easy_read" if rng.random() < 0.2 else "plain",
+        answers={s.pk: (s.required or rng.random() < 0.7) for s in statements},
+    )
+    if stage == "agreed":
+        return
+    services.start_support(by=by, participant=p)
+    if stage == "in_work":
+        services.record_in_work(by=by, participant=p)
+    elif stage == "closed":
+        services.close(
+            by=by,
+            participant=p,
+            reason=rng.choice(["Support finished", "Moved out of the area", "No contact for 3 months"]),
+        )
+    elif stage == "withdrawn":
+        services.withdraw(by=by, participant=p, scope=rng.choice(["service", "research", "both"]))
+    elif stage == "erased":
+        services.erase(by=manager, participant=p, reason="Demo: erasure requested by the person")
+
+
+def load(
+    n_participants: int = DEFAULT_PARTICIPANTS, seed: int = 2026, progress: Callable[[str], None] = print
+) -> bool:
+    """Create the demo unless it is there already. Returns whether anything was created."""
+    if Organisation.objects.filter(name=DEMO_COMMISSIONER).exists():
+        return False
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    today = timezone.localdate()
+    with transaction.atomic():
+        teams, _ = _ensure_structure(progress)
+        manager = User.objects.get(username="mo")
+        team_list = list(teams.values())
+        for i in range(n_participants):
+            team = team_list[i % len(team_list)]
+            p = _make_participant(rng, team, today)
+            _advance(
+                rng, p, p.specialist or User.objects.filter(team=team, role=Role.SPECIALIST).first(), manager
+            )  # type: ignore[arg-type]
+            if (i + 1) % 50 == 0 or i + 1 == n_participants:
+                progress(f"Participants: {i + 1} of {n_participants}")
+    return True

@@ -1,0 +1,37 @@
+"""Load the demo: organisations, services, teams, staff in every role and a few hundred participants.
+
+Running it again changes nothing: the demo is recognised by its commissioner's name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from placewell.web import demo
+
+
+class Command(BaseCommand):
+    help = "Load the Placewell demo data (safe to run again: nothing is duplicated)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--participants", type=int, default=demo.DEFAULT_PARTICIPANTS, help="how many participants"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="random seed, for the same demo every time"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        created = demo.load(
+            n_participants=options["participants"], seed=options["seed"], progress=self.stdout.write
+        )
+        self.stdout.write("Demo data loaded." if created else "Demo data already present: nothing added.")
+        self.stdout.write("")
+        self.stdout.write(
+            f"Sign in at http://127.0.0.1:8000/accounts/login/ with password: {demo.DEMO_PASSWORD}"
+        )
+        for username, role, where in demo.logins():
+            self.stdout.write(f"  {username:<10} {role:<24} {where}")
+        self.stdout.write("The public self-referral form is at http://127.0.0.1:8000/refer/")

@@ -1,0 +1,31 @@
+"""The service navigation each role sees, built from the permission policy."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from placewell.accounts.policy import Perm, has_perm
+
+
+def nav_items(request: HttpRequest) -> list[dict[str, object]]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items: list[tuple[str, str]] = [("Home", reverse("home"))]
+    if has_perm(user, Perm.VIEW_PARTICIPANTS):
+        items.append(("Participants", reverse("participants:list")))
+    if has_perm(user, Perm.REFER):
+        items.append(("Refer someone", reverse("participants:refer")))
+    if has_perm(user, Perm.VIEW_AUDIT):
+        items.append(("Audit log", reverse("accounts:audit")))
+    if has_perm(user, Perm.CONFIGURE):
+        items.append(("Services", reverse("accounts:services")))
+        items.append(("Staff", reverse("accounts:staff")))
+    items.append(("Your account", reverse("accounts:account")))
+    path = request.path
+    out = []
+    for label, url in items:
+        current = path == url if url == reverse("home") else path.startswith(url)
+        out.append({"label": label, "url": url, "current": current})
+    return out

@@ -1,0 +1,59 @@
+"""Template helpers for GOV.UK components."""
+
+from __future__ import annotations
+
+from django import forms, template
+from django.forms import BoundField
+
+register = template.Library()
+
+
+@register.filter
+def widget_kind(field: BoundField) -> str:
+    """Which GOV.UK component a bound field renders as."""
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.MultiWidget):
+        return "date"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    return "input"
+
+
+@register.filter
+def first_input_id(field: BoundField) -> str:
+    """The id the error summary links to: the first radio, checkbox or date part for grouped fields."""
+    kind = widget_kind(field)
+    if kind in {"radios", "checkboxes", "date"}:
+        return f"{field.auto_id}_0"
+    return str(field.auto_id)
+
+
+@register.filter
+def input_width(field: BoundField) -> str:
+    width = field.field.widget.attrs.get("data-width")
+    return f" govuk-input--width-{width}" if width else ""
+
+
+@register.simple_tag
+def status_tag_class(status: str) -> str:
+    """Colour of a participant status tag (colour is never the only signal: the text says it too)."""
+    return {
+        "referred": "govuk-tag--blue",
+        "eligible": "govuk-tag--turquoise",
+        "ineligible": "govuk-tag--grey",
+        "agreed": "govuk-tag--purple",
+        "active": "govuk-tag--green",
+        "in_work": "govuk-tag--green",
+        "closed": "govuk-tag--grey",
+        "erased": "govuk-tag--grey",
+    }.get(status, "govuk-tag--grey")

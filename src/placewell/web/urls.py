@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from placewell.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("accounts/", include("placewell.accounts.urls")),
+    path("participants/", include("placewell.participants.urls")),
+    path("refer/", include("placewell.participants.public_urls")),
+]
+
+handler403 = "placewell.web.views.forbidden"
+handler404 = "placewell.web.views.not_found"
