@@ -123,6 +123,7 @@ class ReferralDetailsForm(GovukForm):
         if user.role in {Role.SPECIALIST, Role.TEAM_LEADER}:
             teams = teams.filter(pk=user.team_id)
         self.fields["team"].queryset = teams
+        self.fields["team"].label_from_instance = lambda team: team.name
         self.fields["specialist"].queryset = User.objects.filter(
             team__in=teams, role=Role.SPECIALIST, is_active=True
         )

@@ -24,6 +24,7 @@ from placewell.participants.forms import (
 )
 from placewell.participants.lifecycle import InvalidTransition
 from placewell.participants.models import Participant, Status
+from placewell.web.extensions import participant_panels
 
 PAGE_SIZE = 25
 
@@ -98,6 +99,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             p.agreements.select_related("document", "recorded_by").prefetch_related("answers")
         ),
         "timeline": services.timeline(p),
+        "panels": [] if p.is_erased else participant_panels(request, p),
         "actions": _actions(request, p),
         "can_edit": has_perm(request.user, Perm.EDIT_PARTICIPANT) and not p.is_erased,
         "can_close": has_perm(request.user, Perm.CHANGE_STATUS)

@@ -19,6 +19,7 @@ from placewell.accounts.models import Organisation, Role, Service, Team, User
 from placewell.participants import choices, services
 from placewell.participants.identifiers import nhs_check_digit
 from placewell.participants.models import AgreementDocument, EligibilityRuleSet, Participant
+from placewell.web.extensions import demo_steps
 
 DEMO_COMMISSIONER = "Northshire Combined Authority"
 DEMO_PASSWORD = "demo-password-placewell"  # noqa: S105 - printed by ./run demo for the demo logins only
@@ -391,4 +392,6 @@ def load(
             )  # type: ignore[arg-type]
             if (i + 1) % 50 == 0 or i + 1 == n_participants:
                 progress(f"Participants: {i + 1} of {n_participants}")
+        for step in demo_steps():
+            step(rng, progress)
     return True

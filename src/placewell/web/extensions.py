@@ -1,0 +1,54 @@
+"""Places where one app adds to pages and processes another owns, without either importing the other.
+
+- Participant panels: a section on the participant page (for example survey scores or a trial allocation).
+  An app registers a template and a function that returns its context, in its ``AppConfig.ready``.
+- Demo steps: functions the demo loader runs after the participants exist, in registration order.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from placewell.participants.models import Participant
+
+
+@dataclass(frozen=True)
+class ParticipantPanel:
+    key: str
+    template: str
+    context: Callable[[HttpRequest, Participant], dict[str, Any] | None]  # None hides the panel
+    order: int = 100
+
+
+_PANELS: dict[str, ParticipantPanel] = {}
+
+DemoStep = Callable[[random.Random, Callable[[str], None]], None]
+_DEMO_STEPS: dict[str, tuple[int, DemoStep]] = {}
+
+
+def register_participant_panel(panel: ParticipantPanel) -> None:
+    _PANELS[panel.key] = panel
+
+
+def participant_panels(request: HttpRequest, participant: Participant) -> list[tuple[str, dict[str, Any]]]:
+    """The panels to show on a participant's page, in order, each with its context."""
+    out = []
+    for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
+        context = panel.context(request, participant)
+        if context is not None:
+            out.append((panel.template, context))
+    return out
+
+
+def register_demo_step(key: str, step: DemoStep, order: int = 100) -> None:
+    _DEMO_STEPS[key] = (order, step)
+
+
+def demo_steps() -> list[DemoStep]:
+    return [step for _, step in sorted(_DEMO_STEPS.values(), key=lambda item: item[0])]

@@ -1,0 +1,150 @@
+"""Shared fixtures: the named personas every view test uses, and markers for the two CI legs.
+
+Personas (after healthchecks' Alice, Bob and Charlie):
+- alice: employment specialist in North team, owns the caseload under test;
+- bob: employment specialist in North team, a colleague who may see it;
+- charlie: employment specialist in South team, who must be refused;
+- tess: team leader of North team;
+- mandy: service manager of the service;
+- evan: evaluator, who sees no personal data;
+- ada: administrator, who configures but sees no participant records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_setup",
+    "live_server",
+    "world",
+    "client_as",
+    "participant",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that touches the database, so the PostgreSQL leg of CI can run them again."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & DB_FIXTURES or item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.db_leg)
+    # Tests that need PostgreSQL (row locks, real concurrency) run in CI's PostgreSQL leg; on the SQLite
+    # default they are deselected (not skipped), and pytest reports how many were deselected.
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        needs_pg = [item for item in items if item.get_closest_marker("postgres")]
+        if needs_pg:
+            config.hook.pytest_deselected(items=needs_pg)
+            items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+@dataclass
+class World:
+    commissioner: object
+    provider: object
+    service: object
+    north: object
+    south: object
+    alice: object
+    bob: object
+    charlie: object
+    tess: object
+    mandy: object
+    evan: object
+    ada: object
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    from placewell.accounts import services as acc
+    from placewell.accounts.models import Role
+
+    commissioner = acc.create_organisation(by=None, name="Test Commissioner", kind="commissioner")
+    provider = acc.create_organisation(by=None, name="Test Provider", kind="provider")
+    service = acc.create_service(
+        by=None,
+        provider=provider,
+        name="Test IPS",
+        model="ips_lite",
+        pre_employment_limit_months=9,
+        in_work_limit_months=4,
+    )
+    service.commissioner = commissioner
+    service.save()
+    north = acc.create_team(by=None, service=service, name="North")
+    south = acc.create_team(by=None, service=service, name="South")
+
+    def staff(username: str, role: str, **kw: object) -> object:
+        return acc.create_staff(
+            by=None,
+            username=username,
+            password=PASSWORD,
+            first_name=username.title(),
+            last_name="Persona",
+            email=f"{username}@example.org",
+            role=role,
+            **kw,
+        )
+
+    return World(
+        commissioner=commissioner,
+        provider=provider,
+        service=service,
+        north=north,
+        south=south,
+        alice=staff("alice", Role.SPECIALIST, team=north),
+        bob=staff("bob", Role.SPECIALIST, team=north),
+        charlie=staff("charlie", Role.SPECIALIST, team=south),
+        tess=staff("tess", Role.TEAM_LEADER, team=north),
+        mandy=staff("mandy", Role.SERVICE_MANAGER, service=service),
+        evan=staff("evan", Role.EVALUATOR, organisation=commissioner),
+        ada=staff("ada", Role.ADMINISTRATOR, organisation=provider),
+    )
+
+
+def refer(world: World, **overrides: object):  # type: ignore[no-untyped-def]
+    """Refer a person to North team, allocated to alice, through the real action."""
+    from placewell.participants import services
+
+    values: dict[str, object] = {
+        "by": world.alice,
+        "service": world.service,
+        "team": world.north,
+        "specialist": world.alice,
+        "source": "gp",
+        "referral_date": dt.date(2026, 11, 2),
+        "given_name": "Rowan",
+        "family_name": "Example",
+        "date_of_birth": dt.date(1985, 3, 27),
+        "nhs_number": "9434765919",
+        "email": "rowan@example.org",
+        "preferred_contact_method": "email",
+    }
+    values.update(overrides)
+    return services.refer_participant(**values)
+
+
+@pytest.fixture
+def participant(world: World):  # type: ignore[no-untyped-def]
+    return refer(world)
+
+
+@pytest.fixture
+def client_as(client, world):  # type: ignore[no-untyped-def]
+    """Sign the test client in as a persona: ``client_as("alice")``."""
+
+    def sign_in(name: str):  # type: ignore[no-untyped-def]
+        client.force_login(getattr(world, name))
+        return client
+
+    return sign_in
