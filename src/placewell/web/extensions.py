@@ -1,5 +1,6 @@
 """Places where one app adds to pages and processes another owns, without either importing the other.
 
+- Home panels: a section on the signed-in home page, registered the same way.
 - Participant panels: a section on the participant page (for example survey scores or a trial allocation).
   An app registers a template and a function that returns its context, in its ``AppConfig.ready``.
 - Demo steps: functions the demo loader runs after the participants exist, in registration order.
@@ -28,6 +29,19 @@ class ParticipantPanel:
 
 _PANELS: dict[str, ParticipantPanel] = {}
 
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A section on the signed-in home page (for example a specialist's alerts or caseload)."""
+
+    key: str
+    template: str
+    context: Callable[[HttpRequest], dict[str, Any] | None]  # None hides the panel
+    order: int = 100
+
+
+_HOME_PANELS: dict[str, HomePanel] = {}
+
 DemoStep = Callable[[random.Random, Callable[[str], None]], None]
 _DEMO_STEPS: dict[str, tuple[int, DemoStep]] = {}
 
@@ -41,6 +55,19 @@ def participant_panels(request: HttpRequest, participant: Participant) -> list[t
     out = []
     for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
         context = panel.context(request, participant)
+        if context is not None:
+            out.append((panel.template, context))
+    return out
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    _HOME_PANELS[panel.key] = panel
+
+
+def home_panels(request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for panel in sorted(_HOME_PANELS.values(), key=lambda p: (p.order, p.key)):
+        context = panel.context(request)
         if context is not None:
             out.append((panel.template, context))
     return out

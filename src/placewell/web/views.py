@@ -10,12 +10,13 @@ from django.shortcuts import render
 from placewell.accounts.models import Role, Service
 from placewell.accounts.policy import Perm, has_perm, participant_scope, services_in_scope
 from placewell.participants.models import Participant, Status
+from placewell.web.extensions import home_panels
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    context: dict[str, object] = {"role": user.role_label}  # type: ignore[union-attr]
+    context: dict[str, object] = {"role": user.role_label, "panels": home_panels(request)}  # type: ignore[union-attr]
     if has_perm(user, Perm.VIEW_PARTICIPANTS):
         counts = dict(
             Participant.objects.reportable()
