@@ -38,8 +38,12 @@ def agree_all(doc: AgreementDocument) -> dict[int, bool]:
 
 
 def to_agreed(world, p: Participant) -> Participant:  # type: ignore[no-untyped-def]
-    services.screen_participant(by=world.alice, participant=p, rule_set=rule_set(), answers=qualifying(rule_set()))
-    services.record_agreement(by=world.alice, participant=p, document=document(), format="plain", answers=agree_all(document()))
+    services.screen_participant(
+        by=world.alice, participant=p, rule_set=rule_set(), answers=qualifying(rule_set())
+    )
+    services.record_agreement(
+        by=world.alice, participant=p, document=document(), format="plain", answers=agree_all(document())
+    )
     p.refresh_from_db()
     return p
 
@@ -80,7 +84,13 @@ def test_referral_rejects_bad_input_and_saves_nothing(world) -> None:  # type: i
     with pytest.raises(services.ParticipantError, match="Referral date"):
         refer(world, referral_date=dt.date.today() + dt.timedelta(days=2))
     with pytest.raises(services.ParticipantError, match="does not belong"):
-        refer(world, team=type(world.north).objects.create(service=type(world.service).objects.create(provider=world.provider, name="Other"), name="X"), specialist=None)
+        refer(
+            world,
+            team=type(world.north).objects.create(
+                service=type(world.service).objects.create(provider=world.provider, name="Other"), name="X"
+            ),
+            specialist=None,
+        )
     with pytest.raises(services.ParticipantError, match="not a member"):
         refer(world, specialist=world.charlie)
     assert (Participant.objects.count(), AuditEvent.objects.count()) == before
@@ -88,9 +98,16 @@ def test_referral_rejects_bad_input_and_saves_nothing(world) -> None:  # type: i
 
 def test_duplicates_found_by_nhs_number_or_name_and_birth_date(world, participant) -> None:  # type: ignore[no-untyped-def]
     by_nhs = services.find_possible_duplicates(nhs_number="943 476 5919")
-    by_name = services.find_possible_duplicates(given_name="rowan", family_name="EXAMPLE", date_of_birth=dt.date(1985, 3, 27))
+    by_name = services.find_possible_duplicates(
+        given_name="rowan", family_name="EXAMPLE", date_of_birth=dt.date(1985, 3, 27)
+    )
     assert by_nhs == [participant] and by_name == [participant]
-    assert services.find_possible_duplicates(given_name="Rowan", family_name="Example", date_of_birth=dt.date(1985, 3, 28)) == []
+    assert (
+        services.find_possible_duplicates(
+            given_name="Rowan", family_name="Example", date_of_birth=dt.date(1985, 3, 28)
+        )
+        == []
+    )
     second = refer(world, nhs_number="")
     assert second.possible_duplicate_of == participant
 
@@ -98,7 +115,9 @@ def test_duplicates_found_by_nhs_number_or_name_and_birth_date(world, participan
 def test_screening_eligible_and_ineligible_with_reasons(world, participant) -> None:  # type: ignore[no-untyped-def]
     rs = rule_set()
     answers = qualifying(rs) | {"severe_condition": True}
-    screening = services.screen_participant(by=world.alice, participant=participant, rule_set=rs, answers=answers)
+    screening = services.screen_participant(
+        by=world.alice, participant=participant, rule_set=rs, answers=answers
+    )
     participant.refresh_from_db()
     assert not screening.eligible
     assert screening.reasons == ["Severe health condition (CPA, CMHT or SMI register)"]
@@ -108,7 +127,9 @@ def test_screening_eligible_and_ineligible_with_reasons(world, participant) -> N
     participant.refresh_from_db()
     assert participant.status == Status.ELIGIBLE
     with pytest.raises(InvalidTransition):
-        services.screen_participant(by=world.alice, participant=participant, rule_set=rs, answers=qualifying(rs))
+        services.screen_participant(
+            by=world.alice, participant=participant, rule_set=rs, answers=qualifying(rs)
+        )
 
 
 def test_screening_needs_every_answer(world, participant) -> None:  # type: ignore[no-untyped-def]
@@ -125,30 +146,47 @@ def test_screening_needs_every_answer(world, participant) -> None:  # type: igno
 def test_agreement_needs_eligibility_and_every_required_statement(world, participant) -> None:  # type: ignore[no-untyped-def]
     doc = document()
     with pytest.raises(InvalidTransition, match="Screen the person as eligible"):
-        services.record_agreement(by=world.alice, participant=participant, document=doc, format="plain", answers=agree_all(doc))
-    services.screen_participant(by=world.alice, participant=participant, rule_set=rule_set(), answers=qualifying(rule_set()))
+        services.record_agreement(
+            by=world.alice, participant=participant, document=doc, format="plain", answers=agree_all(doc)
+        )
+    services.screen_participant(
+        by=world.alice, participant=participant, rule_set=rule_set(), answers=qualifying(rule_set())
+    )
     refusing = agree_all(doc) | {doc.statements.filter(required=True).first().pk: False}
-    agreement = services.record_agreement(by=world.alice, participant=participant, document=doc, format="easy_read", answers=refusing)
+    agreement = services.record_agreement(
+        by=world.alice, participant=participant, document=doc, format="easy_read", answers=refusing
+    )
     participant.refresh_from_db()
     assert not agreement.all_required_agreed
     assert participant.status == Status.ELIGIBLE
     optional_declined = agree_all(doc) | {doc.statements.filter(required=False).first().pk: False}
-    services.record_agreement(by=world.alice, participant=participant, document=doc, format="plain", answers=optional_declined)
+    services.record_agreement(
+        by=world.alice, participant=participant, document=doc, format="plain", answers=optional_declined
+    )
     participant.refresh_from_db()
     assert participant.status == Status.AGREED
 
 
 def test_a_new_document_version_never_changes_what_was_agreed(world, participant) -> None:  # type: ignore[no-untyped-def]
     p = to_agreed(world, participant)
-    shown = list(AgreementAnswer.objects.filter(agreement__participant=p).values_list("statement_text", flat=True))
+    shown = list(
+        AgreementAnswer.objects.filter(agreement__participant=p).values_list("statement_text", flat=True)
+    )
     doc = document()
     statement = doc.statements.first()
     original = statement.text_plain
     # A new version is a new document; the published one is never edited, and answers keep their words.
-    new = AgreementDocument.objects.create(key=doc.key, version=2, title=doc.title, information_plain="New", information_easy_read="New")
+    new = AgreementDocument.objects.create(
+        key=doc.key, version=2, title=doc.title, information_plain="New", information_easy_read="New"
+    )
     new.statements.create(order=1, text_plain="A different statement", text_easy_read="Different")
     assert shown[0] == original
-    assert list(AgreementAnswer.objects.filter(agreement__participant=p).values_list("statement_text", flat=True)) == shown
+    assert (
+        list(
+            AgreementAnswer.objects.filter(agreement__participant=p).values_list("statement_text", flat=True)
+        )
+        == shown
+    )
 
 
 def test_full_lifecycle_and_refusals(world, participant) -> None:  # type: ignore[no-untyped-def]
@@ -166,8 +204,18 @@ def test_full_lifecycle_and_refusals(world, participant) -> None:  # type: ignor
     for action in (services.start_support, services.record_in_work, services.record_out_of_work):
         with pytest.raises(InvalidTransition, match="closed"):
             action(by=world.alice, participant=p)
-    statuses = [e.changes["status"] for e in AuditEvent.objects.filter(participant_id=p.pk, action="status").order_by("id")]
-    assert statuses == [["referred", "eligible"], ["eligible", "agreed"], ["agreed", "active"], ["active", "in_work"], ["in_work", "active"], ["active", "closed"]]
+    statuses = [
+        e.changes["status"]
+        for e in AuditEvent.objects.filter(participant_id=p.pk, action="status").order_by("id")
+    ]
+    assert statuses == [
+        ["referred", "eligible"],
+        ["eligible", "agreed"],
+        ["agreed", "active"],
+        ["active", "in_work"],
+        ["in_work", "active"],
+        ["active", "closed"],
+    ]
 
 
 def test_withdrawal_from_research_keeps_data_and_support(world, participant) -> None:  # type: ignore[no-untyped-def]
@@ -186,7 +234,11 @@ def test_withdrawal_from_research_keeps_data_and_support(world, participant) -> 
 
 def test_erasure_removes_personal_data_everywhere(world, participant) -> None:  # type: ignore[no-untyped-def]
     p = to_agreed(world, participant)
-    services.update_details(by=world.alice, participant=p, changes={"ni_number": "AB123456C", "health_conditions": ["depression"], "address": "1 High Street"})
+    services.update_details(
+        by=world.alice,
+        participant=p,
+        changes={"ni_number": "AB123456C", "health_conditions": ["depression"], "address": "1 High Street"},
+    )
     services.erase(by=world.mandy, participant=p, reason="Request received 20 November 2026")
     p.refresh_from_db()
     for field in Participant.PERSONAL_FIELDS:
@@ -198,7 +250,15 @@ def test_erasure_removes_personal_data_everywhere(world, participant) -> None:  
     assert not Participant.objects.reportable().filter(pk=p.pk).exists()
     # The audit log holds no personal values: nothing of the person is left anywhere in it.
     dump = " ".join(f"{e.summary} {e.changes}" for e in AuditEvent.objects.all())
-    for value in ("Rowan", "Example", "9434765919", "AB123456C", "rowan@example.org", "High Street", "depression"):
+    for value in (
+        "Rowan",
+        "Example",
+        "9434765919",
+        "AB123456C",
+        "rowan@example.org",
+        "High Street",
+        "depression",
+    ):
         assert value not in dump
     with pytest.raises(InvalidTransition):
         services.erase(by=world.mandy, participant=p, reason="again")
@@ -207,7 +267,11 @@ def test_erasure_removes_personal_data_everywhere(world, participant) -> None:  
 
 
 def test_update_details_audits_field_names_not_values(world, participant) -> None:  # type: ignore[no-untyped-def]
-    services.update_details(by=world.bob, participant=participant, changes={"phone": "07700 900123", "employment_status": "out_of_work"})
+    services.update_details(
+        by=world.bob,
+        participant=participant,
+        changes={"phone": "07700 900123", "employment_status": "out_of_work"},
+    )
     event = AuditEvent.objects.filter(participant_id=participant.pk, action="update").latest("id")
     assert event.changes == {"employment_status": ["", "out_of_work"], "phone": "changed"}
     assert event.actor == world.bob
@@ -224,7 +288,9 @@ def test_actions_are_atomic(world, participant, monkeypatch) -> None:  # type: i
 
     monkeypatch.setattr(audit, "record", broken)
     with pytest.raises(RuntimeError):
-        services.screen_participant(by=world.alice, participant=participant, rule_set=rule_set(), answers=qualifying(rule_set()))
+        services.screen_participant(
+            by=world.alice, participant=participant, rule_set=rule_set(), answers=qualifying(rule_set())
+        )
     participant.refresh_from_db()
     assert participant.status == Status.REFERRED
     assert not Screening.objects.exists()
@@ -246,6 +312,8 @@ def test_audit_log_is_append_only(world, participant) -> None:  # type: ignore[n
 def test_adopting_a_template_copies_it(world) -> None:  # type: ignore[no-untyped-def]
     copy = services.adopt_rule_set(by=world.ada, service=world.service, template=rule_set())
     assert copy.service == world.service
-    assert list(copy.questions.values_list("key", flat=True)) == list(rule_set().questions.values_list("key", flat=True))
+    assert list(copy.questions.values_list("key", flat=True)) == list(
+        rule_set().questions.values_list("key", flat=True)
+    )
     with pytest.raises(services.ParticipantError, match="already uses"):
         services.adopt_rule_set(by=world.ada, service=world.service, template=rule_set())

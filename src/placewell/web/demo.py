@@ -313,9 +313,22 @@ def _make_participant(rng: random.Random, team: Team, today: dt.date) -> Partici
     )
 
 
-def _advance(rng: random.Random, p: Participant, by: User, manager: User) -> None:
-    """Move a participant along the journey to a stage drawn at random, through the real actions."""
-    stage = _weighted(
+STAGES = (
+    "referred",
+    "ineligible",
+    "eligible",
+    "agreed",
+    "active",
+    "in_work",
+    "closed",
+    "withdrawn",
+    "erased",
+)
+
+
+def _advance(rng: random.Random, p: Participant, by: User, manager: User, stage: str | None = None) -> None:
+    """Move a participant along the journey to a stage (drawn at random if not given), through the real actions."""
+    stage = stage or _weighted(
         rng,
         {
             "referred": 8,
@@ -387,9 +400,9 @@ def load(
         for i in range(n_participants):
             team = team_list[i % len(team_list)]
             p = _make_participant(rng, team, today)
-            _advance(
-                rng, p, p.specialist or User.objects.filter(team=team, role=Role.SPECIALIST).first(), manager
-            )  # type: ignore[arg-type]
+            worker = p.specialist or User.objects.filter(team=team, role=Role.SPECIALIST).first()
+            # The first few cover every stage, so even a small demo shows them all.
+            _advance(rng, p, worker, manager, STAGES[i] if i < len(STAGES) else None)  # type: ignore[arg-type]
             if (i + 1) % 50 == 0 or i + 1 == n_participants:
                 progress(f"Participants: {i + 1} of {n_participants}")
         for step in demo_steps():
