@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from placewell.accounts.models import AuditEvent
 from placewell.participants import services
@@ -82,7 +83,7 @@ def test_referral_rejects_bad_input_and_saves_nothing(world) -> None:  # type: i
     with pytest.raises(services.ParticipantError, match="National Insurance"):
         refer(world, ni_number="QQ123456Z")
     with pytest.raises(services.ParticipantError, match="Referral date"):
-        refer(world, referral_date=dt.date.today() + dt.timedelta(days=2))
+        refer(world, referral_date=timezone.localdate() + dt.timedelta(days=2))
     with pytest.raises(services.ParticipantError, match="does not belong"):
         refer(
             world,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from django.utils import timezone
 
 from placewell.accounts.models import AuditEvent
 from placewell.participants.models import Participant
@@ -82,7 +82,7 @@ def test_referral_questions_with_duplicate_warning(client_as, world, participant
             "source": "gp",
             "referral_date_0": "1",
             "referral_date_1": "1",
-            "referral_date_2": str(dt.date.today().year + 1),
+            "referral_date_2": str(timezone.localdate().year + 1),
             "team": world.south.pk,
         },
     )
