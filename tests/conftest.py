@@ -68,6 +68,11 @@ class World:
 def world(db: None) -> World:
     from placewell.accounts import services as acc
     from placewell.accounts.models import Role
+    from placewell.participants import starter_content
+
+    # Browser tests run in transactions that are flushed afterwards, which removes the rows the data
+    # migration made; put them back (installing is idempotent).
+    starter_content.install()
 
     commissioner = acc.create_organisation(by=None, name="Test Commissioner", kind="commissioner")
     provider = acc.create_organisation(by=None, name="Test Provider", kind="provider")
