@@ -65,7 +65,7 @@ class World:
 
 
 @pytest.fixture
-def world(db: None) -> World:
+def world(db: None, settings) -> World:  # type: ignore[no-untyped-def]
     from placewell.accounts import services as acc
     from placewell.accounts.models import Role
     from placewell.participants import starter_content
@@ -73,6 +73,9 @@ def world(db: None) -> World:
     # Browser tests run in transactions that are flushed afterwards, which removes the rows the data
     # migration made; put them back (installing is idempotent).
     starter_content.install()
+    # The personas' passwords are hashed with a fast hasher: strong hashing is Django's, tested upstream,
+    # and at full strength it dominates the suite's set-up time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
     commissioner = acc.create_organisation(by=None, name="Test Commissioner", kind="commissioner")
     provider = acc.create_organisation(by=None, name="Test Provider", kind="provider")

@@ -39,6 +39,8 @@ class Perm(StrEnum):
     VIEW_AGGREGATES = "insight.aggregates"
     VIEW_PSEUDONYMISED = "insight.pseudonymised"
     CONFIGURE = "accounts.configure"
+    VIEW_TEAM_CASELOADS = "casework.team"  # every specialist's caseload in the team (or service)
+    TRANSFER = "casework.transfer"  # move participants from one specialist to another, with a reason
 
 
 _CASEWORK = {
@@ -52,10 +54,12 @@ _CASEWORK = {
     Perm.VIEW_AGGREGATES,
 }
 
+_CASELOAD_OVERSIGHT = {Perm.VIEW_TEAM_CASELOADS, Perm.TRANSFER}
+
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.SPECIALIST: frozenset(_CASEWORK),
-    Role.TEAM_LEADER: frozenset(_CASEWORK),
-    Role.SERVICE_MANAGER: frozenset(_CASEWORK | {Perm.ERASE, Perm.VIEW_AUDIT}),
+    Role.TEAM_LEADER: frozenset(_CASEWORK | _CASELOAD_OVERSIGHT),
+    Role.SERVICE_MANAGER: frozenset(_CASEWORK | _CASELOAD_OVERSIGHT | {Perm.ERASE, Perm.VIEW_AUDIT}),
     Role.EVALUATOR: frozenset({Perm.VIEW_AGGREGATES, Perm.VIEW_PSEUDONYMISED}),
     Role.ADMINISTRATOR: frozenset({Perm.CONFIGURE}),
 }

@@ -28,6 +28,7 @@ from placewell.participants.models import (
     Screening,
     Status,
 )
+from placewell.web.extensions import erasure_steps
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -458,6 +459,8 @@ def erase(
     participant.status = Status.ERASED
     participant.save()
     participant.referrals.update(referrer_name="", referrer_organisation="", notes="")
+    for step in erasure_steps():  # every other app removes what it holds about the person
+        step(participant, by=by)
     participant.screenings.all().delete()
     AgreementAnswer.objects.filter(agreement__participant=participant).delete()
     participant.agreements.all().delete()

@@ -4,6 +4,8 @@
 - Participant panels: a section on the participant page (for example survey scores or a trial allocation).
   An app registers a template and a function that returns its context, in its ``AppConfig.ready``.
 - Demo steps: functions the demo loader runs after the participants exist, in registration order.
+- Erasure steps: functions ``participants.services.erase`` calls inside its transaction, so each app deletes
+  or blanks the personal data it holds about the person.
 """
 
 from __future__ import annotations
@@ -79,3 +81,15 @@ def register_demo_step(key: str, step: DemoStep, order: int = 100) -> None:
 
 def demo_steps() -> list[DemoStep]:
     return [step for _, step in sorted(_DEMO_STEPS.values(), key=lambda item: item[0])]
+
+
+ErasureStep = Callable[..., None]  # step(participant, *, by) -> None
+_ERASURE_STEPS: dict[str, ErasureStep] = {}
+
+
+def register_erasure_step(key: str, step: ErasureStep) -> None:
+    _ERASURE_STEPS[key] = step
+
+
+def erasure_steps() -> list[ErasureStep]:
+    return [_ERASURE_STEPS[key] for key in sorted(_ERASURE_STEPS)]

@@ -15,6 +15,8 @@ def nav_items(request: HttpRequest) -> list[dict[str, object]]:
     items: list[tuple[str, str]] = [("Home", reverse("home"))]
     if has_perm(user, Perm.VIEW_PARTICIPANTS):
         items.append(("Participants", reverse("participants:list")))
+        items.append(("Caseload", reverse("casework:caseload")))
+        items.append(("This week", reverse("casework:week")))
     if has_perm(user, Perm.REFER):
         items.append(("Refer someone", reverse("participants:refer")))
     if has_perm(user, Perm.VIEW_AUDIT):

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "placewell.web",
     "placewell.accounts",
     "placewell.participants",
+    "placewell.casework",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("accounts/", include("placewell.accounts.urls")),
     path("participants/", include("placewell.participants.urls")),
+    path("casework/", include("placewell.casework.urls")),
     path("refer/", include("placewell.participants.public_urls")),
 ]
 

@@ -1,0 +1,105 @@
+"""Demo contact history, profiles and plans, made through the real actions.
+
+Frequency and length follow the Health-led Trials' management information (seed 001, MI figures in the
+brief): about 14 contacts per participant in the WMCA-like service (8 of them over 15 minutes) and about 10
+in the SCR-like service (nearly all over 15 minutes). Steps into Work stands in for WMCA and Brightpath for SCR.
+A few people have had no contact for a while, so the home page shows alerts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+
+from placewell.accounts.models import Role, User
+from placewell.casework import choices, services
+from placewell.participants.models import Participant, Status
+
+# service name: (mean contacts, share of sessions over 15 minutes)
+PATTERNS = {"Steps into Work": (14, 8 / 14), "Brightpath IPS": (10, 0.95)}
+GOALS = [
+    ("A part-time job in a shop or café near home", "Update my CV with my volunteering", "participant"),
+    (
+        "Work outdoors, in gardening or grounds care",
+        "Visit two garden centres about hidden vacancies",
+        "specialist",
+    ),
+    ("An admin job with regular hours", "Practise interview answers together", "together"),
+    ("Go back to work in care, with adjustments", "Talk to the GP about a phased return", "participant"),
+]
+PLACES = ["Leeds", "LS6", "Otley", "Bradford", "BD1", "Wakefield", "Harrogate"]
+
+
+def _contact(rng: random.Random, long_share: float) -> dict[str, object]:
+    if rng.random() < long_share:
+        mode = rng.choices([choices.Mode.FACE_TO_FACE, choices.Mode.VIDEO, choices.Mode.PHONE], [6, 2, 2])[0]
+        minutes = rng.choice([20, 30, 45, 45, 60, 60, 75, 90])
+    else:
+        mode = rng.choices([choices.Mode.PHONE, choices.Mode.TEXT, choices.Mode.EMAIL], [6, 3, 1])[0]
+        minutes = rng.choice([5, 5, 10, 10, 15])
+    place = (
+        rng.choice([choices.Place.COMMUNITY, choices.Place.HEALTH, choices.Place.OFFICE, choices.Place.HOME])
+        if mode == choices.Mode.FACE_TO_FACE
+        else choices.Place.REMOTE
+    )
+    purposes = rng.sample(list(choices.Purpose.values), k=rng.choice([1, 1, 2, 3]))
+    return {"mode": mode, "duration_minutes": minutes, "place": place, "purposes": purposes}
+
+
+def _history(rng: random.Random, p: Participant, by: User, now: dt.datetime) -> None:
+    mean, long_share = PATTERNS.get(p.service.name, (12, 0.75))
+    n = max(3, round(rng.gauss(mean, 2)))
+    gap_days = rng.choice([2, 3, 5, 8]) if rng.random() > 0.15 else rng.randint(15, 40)
+    last = now - dt.timedelta(days=gap_days, hours=rng.randint(0, 6))
+    spacing = rng.randint(5, 12)
+    for i in range(n):
+        when = last - dt.timedelta(days=spacing * (n - 1 - i), hours=rng.randint(0, 5))
+        values = _contact(rng, long_share)
+        whom = [choices.Whom.PARTICIPANT]
+        if rng.random() < 0.1:
+            whom = [choices.Whom.EMPLOYER]
+            values.update(mode=choices.Mode.FACE_TO_FACE, place=choices.Place.EMPLOYER, purposes=["employer"])
+        services.record_contact(by=by, participant=p, happened_at=when, whom=whom, **values)  # type: ignore[arg-type]
+    if rng.random() < 0.8:
+        services.save_profile(
+            by=by,
+            participant=p,
+            values={
+                "job_goals": rng.choice(GOALS)[0],
+                "job_types": rng.sample(["61", "62", "71", "72", "41", "91", "92", "51"], k=2),
+                "hours_wanted": rng.choice(list(choices.Hours.values)),
+                "travel_areas": rng.sample(PLACES, k=2),
+                "travel_max_minutes": rng.choice([20, 30, 45, 60]),
+                "disclose": rng.choice(list(choices.Disclosure.values)),
+            },
+        )
+    if rng.random() < 0.7:
+        text, step, owner = rng.choice(GOALS)
+        goal = services.add_goal(by=by, participant=p, text=text)
+        services.add_step(
+            by=by,
+            goal=goal,
+            text=step,
+            owner=owner,
+            due_on=timezone.localdate() + dt.timedelta(days=rng.randint(3, 21)),
+        )
+
+
+def load_contact_history(rng: random.Random, progress: Callable[[str], None]) -> None:
+    now = timezone.now()
+    people = list(
+        Participant.objects.filter(status__in=[Status.ACTIVE, Status.IN_WORK])
+        .select_related("service", "specialist", "team")
+        .order_by("pk")
+    )
+    fallback = {u.team_id: u for u in User.objects.filter(role=Role.SPECIALIST).order_by("pk")}
+    with transaction.atomic():
+        for p in people:
+            by = p.specialist or fallback.get(p.team_id)
+            if by is not None:
+                _history(rng, p, by, now)
+    progress(f"Contact history, profiles and plans for {len(people)} participants")
