@@ -60,18 +60,26 @@ def url_values(world, participant) -> dict[str, str]:  # type: ignore[no-untyped
         "format": "plain",
         "number": "1",
         "action": "start_support",
+        "contact_id": "1",
+        "goal_id": "1",
+        "step_id": "1",
+        "instrument": "swemwbs",
+        "token": "not-a-real-token-0123456789",
+        "trial": "1",
+        "version": "1",
+        "arm": "treatment",
     }
 
 
 def all_urls(world, participant) -> list[tuple[str, bool]]:  # type: ignore[no-untyped-def]
-    """Every URL with whether it concerns the participant: under /participants/<pk>/, or with a
-    <participant> argument."""
+    """Every URL with whether it concerns the participant: under .../participants/<pk>/ in any app, or
+    with a <participant> argument."""
     values = url_values(world, participant)
     urls = set()
     for route, _pattern in walk(get_resolver().url_patterns):
         if route.startswith("accounts/logout/"):
             continue  # would end the walker's own session
-        concerns = route.startswith("participants/<int:pk>/") or "<int:participant>" in route
+        concerns = "participants/<int:pk>/" in route or "<int:participant>" in route
         urls.add((fill(route, values), concerns))
     return sorted(urls)
 

@@ -59,9 +59,14 @@ def record(
     summary: str = "",
     changes: Mapping[str, Any] | None = None,
     request: HttpRequest | None = None,
+    actor_label: str | None = None,
 ) -> AuditEvent:
+    """Write one audit event. Without a signed-in member of staff, ``actor_label`` says who acted
+    (for example a participant through a survey link, or a scheduled job)."""
     staff = actor if actor is not None and actor.is_authenticated else None
-    label = "Public self-referral form" if staff is None else (staff.get_full_name() or staff.get_username())
+    if actor_label is None:
+        actor_label = "System" if staff is None else (staff.get_full_name() or staff.get_username())
+    label = actor_label
     return AuditEvent.objects.create(
         actor=staff,
         actor_label=label[:200],

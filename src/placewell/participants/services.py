@@ -168,6 +168,7 @@ def refer_participant(
         service_id=service.pk,
         summary=f"Referred ({referral.get_source_display()}, {referral.get_route_display().lower()})",
         request=request,
+        actor_label="Public self-referral form" if by is None and route == Referral.Route.SELF_FORM else None,
     )
     return participant
 

@@ -24,6 +24,8 @@ def nav_items(request: HttpRequest) -> list[dict[str, object]]:
     if has_perm(user, Perm.CONFIGURE):
         items.append(("Services", reverse("accounts:services")))
         items.append(("Staff", reverse("accounts:staff")))
+    if has_perm(user, Perm.VIEW_AGGREGATES) or has_perm(user, Perm.CONFIGURE):
+        items.append(("Surveys", reverse("surveys:overview")))
     items.append(("Your account", reverse("accounts:account")))
     path = request.path
     out = []

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "placewell.accounts",
     "placewell.participants",
     "placewell.casework",
+    "placewell.surveys",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,8 @@ urlpatterns = [
     path("participants/", include("placewell.participants.urls")),
     path("casework/", include("placewell.casework.urls")),
     path("refer/", include("placewell.participants.public_urls")),
+    path("surveys/", include("placewell.surveys.urls")),
+    path("q/", include("placewell.surveys.public_urls")),
 ]
 
 handler403 = "placewell.web.views.forbidden"

@@ -1,0 +1,92 @@
+"""The monthly survey batch: run on the first of each month by the scheduler (cron or a systemd timer).
+
+Issues the month's follow-up invitations, closes fieldwork that has ended, and emails a self-completion link
+to each new invitee whose survey mode is online and who gave an email address at baseline. Phone and
+face-to-face invitees are left for the survey team's fieldwork list; their mode is respected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from placewell.participants.choices import SurveyMode
+from placewell.surveys import services
+from placewell.surveys.models import ContactAttempt, Invitation
+
+EMAIL = """Hello,
+
+{service} would like to ask you some questions about your health and wellbeing. It takes about 10 minutes,
+and your answers help us find out whether the support works.
+
+Open this link to start:
+{url}
+
+The link works until {expires}. You can save your answers and come back to them with the same link.
+If you do not want to answer, you do not need to do anything.
+"""
+
+
+class Command(BaseCommand):
+    help = (
+        "Issue this month's survey invitations, close ended fieldwork and email online invitees their links."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", help="Run as if today were this date (YYYY-MM-DD)")
+        parser.add_argument(
+            "--base-url",
+            default=os.environ.get("PLACEWELL_SITE_URL", "http://localhost:8000"),
+            help="The site's address, for the links in emails (default: $PLACEWELL_SITE_URL)",
+        )
+        parser.add_argument("--no-email", action="store_true", help="Issue invitations but send no links")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            on = dt.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
+        except ValueError:
+            raise CommandError(f"--date must be a date written YYYY-MM-DD, not {options['date']!r}") from None
+        result = services.issue_monthly_batch(on=on)
+        sent = 0
+        if not options["no_email"]:
+            for invitation in result.issued:
+                if invitation.mode == SurveyMode.WEB and invitation.enrolment.email:
+                    sent += self._send(invitation, options["base_url"].rstrip("/"))
+        self.stdout.write(
+            f"Batch {result.batch}: {len(result.issued)} invited, {sent} links emailed, "
+            f"{result.closed} closed as non-response, {result.withdrawn} closed after withdrawal"
+        )
+
+    def _send(self, invitation: Invitation, base_url: str) -> int:
+        try:
+            with transaction.atomic():
+                link, token = services.create_link(by=None, invitation=invitation)
+                send_mail(
+                    subject=f"Questions from {invitation.participant.service.name}",
+                    message=EMAIL.format(
+                        service=invitation.participant.service.name,
+                        url=base_url + reverse("questionnaire:start", args=[token]),
+                        expires=f"{timezone.localtime(link.expires_at):%-d %B %Y}",
+                    ),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=[invitation.enrolment.email],
+                )
+                ContactAttempt.objects.create(
+                    invitation=invitation,
+                    method=ContactAttempt.Method.EMAIL,
+                    outcome=ContactAttempt.Outcome.SENT,
+                    at=timezone.now(),
+                    notes="Self-completion link emailed by the monthly batch",
+                )
+        except Exception as exc:
+            self.stderr.write(f"Could not email the link for invitation {invitation.pk}: {exc}")
+            return 0
+        return 1
