@@ -39,6 +39,11 @@ class Perm(StrEnum):
     VIEW_AGGREGATES = "insight.aggregates"
     VIEW_PSEUDONYMISED = "insight.pseudonymised"
     CONFIGURE = "accounts.configure"
+    RANDOMISE = "trials.randomise"  # run the first meeting and randomise a participant in scope
+    VIEW_ARMS = "trials.arms"  # see an individual's arm (every reveal is audited; per-trial blinding applies)
+    MONITOR_TRIALS = "trials.monitor"  # recruitment against target, without arms
+    VIEW_ALLOCATIONS = "trials.allocations"  # balance by arm, allocation list and log (pseudonymised)
+    CONFIGURE_TRIALS = "trials.configure"  # set up and lock a trial's design
     VIEW_TEAM_CASELOADS = "casework.team"  # every specialist's caseload in the team (or service)
     TRANSFER = "casework.transfer"  # move participants from one specialist to another, with a reason
 
@@ -54,13 +59,28 @@ _CASEWORK = {
     Perm.VIEW_AGGREGATES,
 }
 
+_TRIAL_DELIVERY = {Perm.RANDOMISE, Perm.VIEW_ARMS}
+
 _CASELOAD_OVERSIGHT = {Perm.VIEW_TEAM_CASELOADS, Perm.TRANSFER}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.SPECIALIST: frozenset(_CASEWORK),
-    Role.TEAM_LEADER: frozenset(_CASEWORK | _CASELOAD_OVERSIGHT),
-    Role.SERVICE_MANAGER: frozenset(_CASEWORK | _CASELOAD_OVERSIGHT | {Perm.ERASE, Perm.VIEW_AUDIT}),
-    Role.EVALUATOR: frozenset({Perm.VIEW_AGGREGATES, Perm.VIEW_PSEUDONYMISED}),
+    Role.SPECIALIST: frozenset(_CASEWORK | _TRIAL_DELIVERY),
+    Role.TEAM_LEADER: frozenset(_CASEWORK | _TRIAL_DELIVERY | _CASELOAD_OVERSIGHT | {Perm.MONITOR_TRIALS}),
+    Role.SERVICE_MANAGER: frozenset(
+        _CASEWORK
+        | _TRIAL_DELIVERY
+        | _CASELOAD_OVERSIGHT
+        | {Perm.ERASE, Perm.VIEW_AUDIT, Perm.MONITOR_TRIALS, Perm.CONFIGURE_TRIALS}
+    ),
+    Role.EVALUATOR: frozenset(
+        {
+            Perm.VIEW_AGGREGATES,
+            Perm.VIEW_PSEUDONYMISED,
+            Perm.MONITOR_TRIALS,
+            Perm.VIEW_ALLOCATIONS,
+            Perm.VIEW_ARMS,
+        }
+    ),
     Role.ADMINISTRATOR: frozenset({Perm.CONFIGURE}),
 }
 

@@ -24,6 +24,8 @@ def nav_items(request: HttpRequest) -> list[dict[str, object]]:
     if has_perm(user, Perm.CONFIGURE):
         items.append(("Services", reverse("accounts:services")))
         items.append(("Staff", reverse("accounts:staff")))
+    if any(has_perm(user, p) for p in (Perm.RANDOMISE, Perm.MONITOR_TRIALS, Perm.CONFIGURE_TRIALS)):
+        items.append(("Trials", reverse("trials:list")))
     if has_perm(user, Perm.VIEW_AGGREGATES) or has_perm(user, Perm.CONFIGURE):
         items.append(("Surveys", reverse("surveys:overview")))
     items.append(("Your account", reverse("accounts:account")))

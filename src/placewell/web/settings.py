@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "placewell.participants",
     "placewell.casework",
     "placewell.surveys",
+    "placewell.trials",
 ]
 
 MIDDLEWARE = [

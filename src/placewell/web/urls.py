@@ -12,6 +12,7 @@ urlpatterns = [
     path("refer/", include("placewell.participants.public_urls")),
     path("surveys/", include("placewell.surveys.urls")),
     path("q/", include("placewell.surveys.public_urls")),
+    path("trials/", include("placewell.trials.urls")),
 ]
 
 handler403 = "placewell.web.views.forbidden"

@@ -1,0 +1,241 @@
+"""Randomisation under load: 16 concurrent clients on PostgreSQL, through the real pages.
+
+A fresh PostgreSQL database is created (and dropped afterwards), migrated and filled through the real
+actions with a locked trial of three strata and agreed participants for 16 specialists. A server process
+(Django's threaded server) runs on 127.0.0.1. Each of 16 client threads, with its own connection and signed-in
+session, first loads the check page of each of its participants (the page flow alone: permission, scope,
+stratum and readiness checks, rendering, session write): that is the baseline. Then it submits each check
+page, which randomises (stratum row lock, engine step, allocation, audit) and redirects to the result. The
+figures are randomisations per second and the 95th-percentile latency of one request of each kind.
+
+Needs a PostgreSQL server: ``PLACEWELL_BENCH_DATABASE_URL`` (default
+``postgres://postgres@127.0.0.1:5432/postgres``) names one to create the scratch database on. Aim (issue 4):
+at least 200 randomisations per second on the CI machine.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlparse
+
+from benchmarks.harness import Result
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = 16
+SERVER_URL = os.environ.get("PLACEWELL_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+SETUP = r"""
+import datetime as dt, json, sys
+import django
+django.setup()
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import transaction
+from placewell.accounts import services as acc
+from placewell.accounts.models import Role
+from placewell.engine.randomisation import stratum_key
+from placewell.participants import services as ps
+from placewell.participants.models import AgreementDocument, EligibilityRuleSet
+from placewell.trials import services as ts
+
+per_client = int(sys.argv[1])
+today = dt.date.today()
+with transaction.atomic():
+    provider = acc.create_organisation(by=None, name="Bench Provider", kind="provider")
+    service = acc.create_service(by=None, provider=provider, name="Bench IPS", model="ips")
+    north = acc.create_team(by=None, service=service, name="North")
+    south = acc.create_team(by=None, service=service, name="South")
+    manager = acc.create_staff(by=None, username="manager", password="bench-password-0123456789",
+        first_name="M", last_name="M", email="m@example.org", role=Role.SERVICE_MANAGER, service=service)
+    trial = ts.create_trial(by=manager, service=service, name="Bench trial", registration_number="ISRCTN00000001",
+        recruitment_opens_on=today - dt.timedelta(days=1), recruitment_closes_on=today + dt.timedelta(days=30),
+        recruitment_target=100000)
+    ts.add_site(by=manager, trial=trial, code="n", name="North", teams=[north])
+    ts.add_site(by=manager, trial=trial, code="s", name="South", teams=[south])
+    ts.add_arm(by=manager, trial=trial, code="treatment", name="Treatment", participant_label="Support",
+        next_steps="Book the first appointment.", is_treatment=True)
+    ts.add_arm(by=manager, trial=trial, code="control", name="Control", participant_label="Other support",
+        next_steps="Take the leaflet.")
+    ts.set_strata(by=manager, trial=trial, keys=[stratum_key({"site": s, "employment_status": e})
+        for s, e in [("n", "in_work"), ("n", "out_of_work"), ("s", "out_of_work")]])
+    trial = ts.lock_trial(by=manager, trial=trial)
+    rule_set = EligibilityRuleSet.objects.get(service=None, key="hlt-scr-out-of-work")
+    answers = {q.key: q.qualifying_answer for q in rule_set.questions.all()}
+    doc = AgreementDocument.objects.filter(service=None, published_at__isnull=False).order_by("-version").first()
+    agree = {s.pk: True for s in doc.statements.all()}
+    clients = []
+    for c in range(16):
+        team = north if c < 8 else south
+        user = acc.create_staff(by=None, username=f"es{c}", password="bench-password-0123456789",
+            first_name="E", last_name=str(c), email=f"es{c}@example.org", role=Role.SPECIALIST, team=team)
+        ids = []
+        for i in range(per_client):
+            status = "in_work" if team is north and i % 2 else "out_of_work"
+            p = ps.refer_participant(by=user, service=service, team=team, specialist=user, source="gp",
+                referral_date=today, given_name="P", family_name=f"{c}-{i}", employment_status=status)
+            ps.screen_participant(by=user, participant=p, rule_set=rule_set, answers=answers)
+            ps.record_agreement(by=user, participant=p, document=doc, format="plain", answers=agree)
+            ids.append(p.pk)
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        clients.append({"session": session.session_key, "participants": ids})
+print(json.dumps({"trial": trial.pk, "clients": clients}))
+"""
+
+
+def _env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="placewell.web.settings",
+        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT), env.get("PYTHONPATH", "")]),
+    )
+    return env
+
+
+def _admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(SERVER_URL, autocommit=True) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
+
+
+class _Client:
+    """One signed-in browser: its own keep-alive connection and cookies."""
+
+    def __init__(self, port: int, session: str) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookies = {"sessionid": session}
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, float]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        start = time.perf_counter()
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        text = response.read().decode()
+        elapsed = time.perf_counter() - start
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, text, elapsed
+
+
+def _phase(
+    clients: list[_Client], work: list[list[tuple[str, str | None]]], expect: int
+) -> tuple[list[float], float, list[str]]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(clients))
+
+    def run(i: int) -> None:
+        barrier.wait()
+        for path, body in work[i]:
+            status, _, elapsed = clients[i].request("POST" if body is not None else "GET", path, body)
+            if status != expect:
+                raise RuntimeError(f"{path} answered {status}, expected {expect}")
+            with lock:
+                latencies.append(elapsed)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(clients))]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, time.perf_counter() - start
+
+
+def run(quick: bool) -> list[Result]:
+    per_client = 20 if quick else 100
+    name = f"placewell_bench_{os.getpid()}"
+    database_url = urlparse(SERVER_URL)._replace(path=f"/{name}").geturl()
+    _admin(f'CREATE DATABASE "{name}"')
+    server = None
+    try:
+        env = _env(database_url)
+        subprocess.run([sys.executable, "-m", "django", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
+        setup = subprocess.run(
+            [sys.executable, "-c", SETUP, str(per_client)],
+            env=env,
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        data = json.loads(setup.stdout.strip().splitlines()[-1])
+        port = _free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        trial = data["trial"]
+        clients = [_Client(port, c["session"]) for c in data["clients"]]
+        pages = [
+            [(f"/trials/{trial}/meeting/{p}/check/", None) for p in c["participants"]]
+            for c in data["clients"]
+        ]
+        base_lat, base_wall = _phase(clients, pages, 200)
+        token_re = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+        posts = []
+        for client, c, own in zip(clients, data["clients"], pages, strict=True):
+            _, page, _ = client.request("GET", own[0][0])  # the form's CSRF token for this client's cookie
+            token = token_re.search(page)
+            form = urlencode({"csrfmiddlewaretoken": token.group(1) if token else "", "confirm": "on"})
+            posts.append([(f"/trials/{trial}/meeting/{p}/check/", form) for p in c["participants"]])
+        lat, wall = _phase(clients, posts, 302)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    n = len(lat)
+    p95, base_p95 = _percentile(lat, 0.95), _percentile(base_lat, 0.95)
+    return [
+        Result(
+            name=f"randomise through the check page, {CLIENTS} concurrent clients, PostgreSQL ({n} allocations)",
+            baseline="the same check pages loaded with randomisation off (page flow alone), 95th percentile",
+            seconds=p95,
+            baseline_seconds=base_p95,
+            figures={
+                "rate": f"{n / wall:.0f} randomisations per second ({wall:.2f} s wall)",
+                "p95": f"{1000 * p95:.1f} ms per randomisation; page flow alone {1000 * base_p95:.1f} ms",
+                "pages": f"{len(base_lat) / base_wall:.0f} check pages per second without randomisation",
+            },
+            aim="at least 200 randomisations per second on the CI machine",
+        )
+    ]

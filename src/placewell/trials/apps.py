@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class TrialsConfig(AppConfig):
+    name = "placewell.trials"
+    label = "trials"
+    verbose_name = "Randomised trials"
+
+    def ready(self) -> None:
+        from placewell.trials import demo, panel
+        from placewell.web.extensions import ParticipantPanel, register_demo_step, register_participant_panel
+
+        register_participant_panel(
+            ParticipantPanel(
+                key="trial", template="trials/_participant_panel.html", context=panel.context, order=50
+            )
+        )
+        register_demo_step("trials", demo.load_demo_trial, order=50)

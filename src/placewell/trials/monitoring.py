@@ -1,0 +1,283 @@
+"""Recruitment and balance figures for a trial, and the statistician's exports.
+
+Balance is judged by standardised mean differences, not significance tests: with randomisation any
+baseline difference is chance by construction, and what matters is its size (CONSORT 2010, item 15;
+Altman, The Statistician 1985;34:125-136). For a mean the difference is divided by the pooled standard
+deviation sqrt((s1^2 + s0^2) / 2); for a proportion by sqrt((p1(1 - p1) + p0(1 - p0)) / 2); differences over
+0.1 are flagged (Austin, Statistics in Medicine 2009;28:3083-3107).
+
+Recruiting staff never get these pages: arm counts by stratum, with the arms of people they randomised,
+narrow down what the rest of a block holds. Participants appear under a pseudonym, never by name.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
+from placewell.participants.models import Status
+from placewell.trials.models import Allocation, Trial
+
+SMD_FLAG = 0.1
+
+
+def pseudonym(trial_id: int, participant_id: int) -> str:
+    """A stable code per trial and person that does not reveal who they are (keyed with SECRET_KEY)."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(),
+        f"trial:{trial_id}:participant:{participant_id}".encode(),
+        hashlib.sha256,
+    ).hexdigest()
+    return f"T{trial_id}-{digest[:10].upper()}"
+
+
+def _allocations(trial: Trial) -> Any:
+    return Allocation.objects.filter(trial=trial).exclude(participant__status=Status.ERASED)
+
+
+def recruitment(trial: Trial) -> dict[str, Any]:
+    """Randomised so far, by stratum and by month, against targets; no arms."""
+    by_stratum = dict(
+        _allocations(trial).values_list("stratum_id").annotate(n=Count("id")).values_list("stratum_id", "n")
+    )
+    strata = [
+        {"label": s.label, "n": by_stratum.get(s.pk, 0), "target": s.target} for s in trial.strata.all()
+    ]
+    months = list(
+        _allocations(trial)
+        .annotate(month=TruncMonth("allocated_on"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+        .values_list("month", "n")
+    )
+    cumulative, rows = 0, []
+    for month, n in months:
+        cumulative += n
+        share = round(100 * cumulative / trial.recruitment_target) if trial.recruitment_target else None
+        rows.append({"month": month, "n": n, "cumulative": cumulative, "share": share})
+    total = sum(by_stratum.values())
+    return {
+        "strata": strata,
+        "months": rows,
+        "total": total,
+        "target": trial.recruitment_target,
+        "share": round(100 * total / trial.recruitment_target) if trial.recruitment_target else None,
+        "peak": max((r["n"] for r in rows), default=0),
+    }
+
+
+def arm_counts(trial: Trial) -> dict[str, Any]:
+    """Allocations by stratum and arm, and by month and arm."""
+    arms = list(trial.arms.all())
+    cells: dict[tuple[int, int], int] = defaultdict(int)
+    for stratum_id, arm_id, n in (
+        _allocations(trial)
+        .values_list("stratum_id", "arm_id")
+        .annotate(n=Count("id"))
+        .values_list("stratum_id", "arm_id", "n")
+    ):
+        cells[(stratum_id, arm_id)] = n
+    strata = [
+        {
+            "label": s.label,
+            "target": s.target,
+            "counts": [cells[(s.pk, a.pk)] for a in arms],
+            "total": sum(cells[(s.pk, a.pk)] for a in arms),
+        }
+        for s in trial.strata.all()
+    ]
+    month_cells: dict[Any, dict[int, int]] = defaultdict(dict)
+    for month, arm_id, n in (
+        _allocations(trial)
+        .annotate(month=TruncMonth("allocated_on"))
+        .values_list("month", "arm_id")
+        .annotate(n=Count("id"))
+        .values_list("month", "arm_id", "n")
+    ):
+        month_cells[month][arm_id] = n
+    months = [
+        {"month": m, "counts": [month_cells[m].get(a.pk, 0) for a in arms]} for m in sorted(month_cells)
+    ]
+    totals = [sum(s["counts"][i] for s in strata) for i in range(len(arms))]
+    return {"arms": arms, "strata": strata, "months": months, "totals": totals, "total": sum(totals)}
+
+
+@dataclass(frozen=True)
+class Covariate:
+    label: str
+    kind: str  # "mean" or "proportion"
+    value: Any  # participant -> float | None
+
+
+def _age(a: Allocation) -> float | None:
+    born = a.participant.date_of_birth
+    if born is None:
+        return None
+    on = a.allocated_on
+    return float(on.year - born.year - ((on.month, on.day) < (born.month, born.day)))
+
+
+def _flag(field: str, wanted: set[str]) -> Any:
+    def value(a: Allocation) -> float | None:
+        v = getattr(a.participant, field)
+        return None if not v else float(v in wanted)
+
+    return value
+
+
+def _has(condition: str) -> Any:
+    def value(a: Allocation) -> float | None:
+        conditions = a.participant.health_conditions
+        return None if conditions is None else float(condition in conditions)
+
+    return value
+
+
+# Baseline characteristics reported in the Health-led Trials' baseline profile (seed 001, Tables 1.2-1.10).
+COVARIATES = (
+    Covariate("Age (years)", "mean", _age),
+    Covariate("Female", "proportion", _flag("gender", {"female"})),
+    Covariate(
+        "White ethnic group",
+        "proportion",
+        _flag("ethnic_group", {"white_british", "white_irish", "white_gypsy", "white_roma", "white_other"}),
+    ),
+    Covariate("Out of work", "proportion", _flag("employment_status", {"out_of_work"})),
+    Covariate("No paid work in the last 2 years", "proportion", _flag("work_history", {"none"})),
+    Covariate(
+        "Health limits activities a great deal", "proportion", _flag("activity_limitation", {"great_deal"})
+    ),
+    Covariate("Stress or anxiety", "proportion", _has("stress_anxiety")),
+    Covariate("Depression", "proportion", _has("depression")),
+)
+
+
+def _summary(values: list[float], kind: str) -> tuple[int, float | None, float | None]:
+    n = len(values)
+    if n == 0:
+        return 0, None, None
+    mean = sum(values) / n
+    if kind == "proportion":
+        return n, mean, mean * (1 - mean)
+    var = sum((v - mean) ** 2 for v in values) / (n - 1) if n > 1 else 0.0
+    return n, mean, var
+
+
+def smd(mean1: float, var1: float, mean0: float, var0: float) -> float | None:
+    """Standardised mean difference (Austin 2009): difference over the pooled standard deviation."""
+    pooled = math.sqrt((var1 + var0) / 2)
+    if pooled == 0:
+        return 0.0 if mean1 == mean0 else None
+    return (mean1 - mean0) / pooled
+
+
+def baseline_balance(trial: Trial) -> dict[str, Any]:
+    """Means or proportions by arm, and each other arm's SMD against the treatment arm."""
+    arms = list(trial.arms.all())
+    treatment = next((a for a in arms if a.is_treatment), arms[0] if arms else None)
+    rows_in = list(_allocations(trial).select_related("participant"))
+    by_arm: dict[int, list[Allocation]] = defaultdict(list)
+    for a in rows_in:
+        by_arm[a.arm_id].append(a)
+    rows = []
+    for cov in COVARIATES:
+        cells, stats = [], {}
+        for arm in arms:
+            values = [v for v in (cov.value(a) for a in by_arm[arm.pk]) if v is not None]
+            n, mean, var = _summary(values, cov.kind)
+            stats[arm.pk] = (mean, var)
+            shown = "" if mean is None else (f"{mean:.1f}" if cov.kind == "mean" else f"{100 * mean:.0f}%")
+            cells.append({"value": shown, "n": n})
+        diffs = []
+        for arm in arms:
+            if treatment is None or arm.pk == treatment.pk:
+                continue
+            (m1, v1), (m0, v0) = stats[treatment.pk], stats[arm.pk]
+            d = None if m1 is None or m0 is None else smd(m1, v1 or 0.0, m0, v0 or 0.0)
+            diffs.append({"arm": arm, "smd": d, "flag": d is not None and abs(d) > SMD_FLAG})
+        rows.append({"label": cov.label, "kind": cov.kind, "cells": cells, "smds": diffs})
+    return {"arms": arms, "treatment": treatment, "rows": rows, "n": len(rows_in)}
+
+
+def _csv(rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def balance_csv(trial: Trial) -> str:
+    counts = arm_counts(trial)
+    balance = baseline_balance(trial)
+    arms = [a.code for a in counts["arms"]]
+    out: list[list[Any]] = [["section", "group", *arms, "total", "target"]]
+    for s in counts["strata"]:
+        out.append(["stratum", s["label"], *s["counts"], s["total"], s["target"] or ""])
+    for m in counts["months"]:
+        out.append(["month", m["month"].strftime("%Y-%m"), *m["counts"], sum(m["counts"]), ""])
+    out.append([])
+    smd_heads = [f"smd_{d['arm'].code}" for d in balance["rows"][0]["smds"]] if balance["rows"] else []
+    out.append(["baseline", "characteristic", *arms, *smd_heads, "flag_over_0.1"])
+    for r in balance["rows"]:
+        smds = ["" if d["smd"] is None else f"{d['smd']:.4f}" for d in r["smds"]]
+        flag = "yes" if any(d["flag"] for d in r["smds"]) else "no"
+        out.append(["baseline", r["label"], *[c["value"] for c in r["cells"]], *smds, flag])
+    return _csv(out)
+
+
+ALLOCATION_COLUMNS = [
+    "pseudonym",
+    "stratum",
+    "sequence_slot",
+    "arm",
+    "is_treatment",
+    "method",
+    "ratio",
+    "probability_of_treatment",
+    "ratio_effective_from",
+    "allocated_on",
+    "randomised_at",
+    "randomised_by",
+    "block",
+    "block_size",
+    "block_position",
+]
+
+
+def allocation_csv(trial: Trial) -> str:
+    """The allocation list for the trial statistician, with the sealed mechanism columns."""
+    out: list[list[Any]] = [ALLOCATION_COLUMNS]
+    for a in (
+        _allocations(trial).select_related("stratum", "arm", "randomised_by").order_by("randomised_at", "id")
+    ):
+        sealed = a.sealed or {}
+        out.append(
+            [
+                pseudonym(trial.pk, a.participant_id),
+                a.stratum.label,
+                a.slot,
+                a.arm.code,
+                "yes" if a.arm.is_treatment else "no",
+                a.method,
+                a.ratio_text,
+                f"{a.probability_of_treatment:.6f}",
+                a.ratio_effective_from.isoformat() if a.ratio_effective_from else "",
+                a.allocated_on.isoformat(),
+                a.randomised_at.isoformat(timespec="seconds"),
+                a.randomised_by.username,
+                sealed.get("block") or "",
+                sealed.get("block_size") or "",
+                sealed.get("block_position") or "",
+            ]
+        )
+    return _csv(out)
