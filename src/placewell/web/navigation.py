@@ -28,7 +28,6 @@ def nav_items(request: HttpRequest) -> list[dict[str, object]]:
         items.append(("Trials", reverse("trials:list")))
     if has_perm(user, Perm.VIEW_AGGREGATES) or has_perm(user, Perm.CONFIGURE):
         items.append(("Surveys", reverse("surveys:overview")))
-    items.append(("Your account", reverse("accounts:account")))
     path = request.path
     out = []
     for label, url in items:
