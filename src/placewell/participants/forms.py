@@ -15,22 +15,49 @@ from placewell.web.forms import GovukDateField, GovukForm
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-def _nhs(value: str) -> str:
-    if not value:
-        return ""
-    try:
-        return identifiers.validate_nhs_number(value)
-    except identifiers.IdentifierError as exc:
-        raise forms.ValidationError(str(exc)) from exc
+class NHSNumberField(forms.CharField):
+    """An NHS number, checked with its modulus-11 check digit and kept as 10 digits."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "NHS number")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 14)
+        kwargs.setdefault("help_text", "10 digits, for example 485 777 3456")
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"data-width": "10", "inputmode": "numeric", "spellcheck": "false"}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value:
+            return ""
+        try:
+            return identifiers.validate_nhs_number(value)
+        except identifiers.IdentifierError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
 
-def _ni(value: str) -> str:
-    if not value:
-        return ""
-    try:
-        return identifiers.validate_ni_number(value)
-    except identifiers.IdentifierError as exc:
-        raise forms.ValidationError(str(exc)) from exc
+class NINumberField(forms.CharField):
+    """A National Insurance number, format-checked and kept in capitals without spaces."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "National Insurance number")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 13)
+        kwargs.setdefault("help_text", "For example, QQ 12 34 56 C")
+        kwargs.setdefault("widget", forms.TextInput(attrs={"data-width": "10", "spellcheck": "false"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value:
+            return ""
+        try:
+            return identifiers.validate_ni_number(value)
+        except identifiers.IdentifierError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
 
 class PersonForm(GovukForm):
@@ -45,16 +72,7 @@ class PersonForm(GovukForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     date_of_birth = GovukDateField(label="Date of birth", help_text="For example, 27 3 1985")
-    nhs_number = forms.CharField(
-        label="NHS number (optional)",
-        required=False,
-        max_length=14,
-        help_text="10 digits, for example 485 777 3456",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "10", "spellcheck": "false"}),
-    )
-
-    def clean_nhs_number(self) -> str:
-        return _nhs(self.cleaned_data["nhs_number"])
+    nhs_number = NHSNumberField(label="NHS number (optional)")
 
     def clean_date_of_birth(self) -> Any:
         from django.utils import timezone
@@ -226,20 +244,8 @@ class DetailsForm(GovukForm):
         max_length=200,
         help_text="For example, uses British Sign Language",
     )
-    nhs_number = forms.CharField(
-        label="NHS number",
-        required=False,
-        max_length=14,
-        help_text="10 digits, for example 485 777 3456",
-        widget=forms.TextInput(attrs={"data-width": "10", "inputmode": "numeric"}),
-    )
-    ni_number = forms.CharField(
-        label="National Insurance number",
-        required=False,
-        max_length=13,
-        help_text="For example, QQ 12 34 56 C",
-        widget=forms.TextInput(attrs={"data-width": "10", "spellcheck": "false"}),
-    )
+    nhs_number = NHSNumberField()
+    ni_number = NINumberField()
     gender = forms.ChoiceField(
         label="Gender", required=False, choices=[("", "Not known"), *choices.Gender.choices]
     )
@@ -278,12 +284,6 @@ class DetailsForm(GovukForm):
         choices=choices.Barrier.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-
-    def clean_nhs_number(self) -> str:
-        return _nhs(self.cleaned_data["nhs_number"])
-
-    def clean_ni_number(self) -> str:
-        return _ni(self.cleaned_data["ni_number"])
 
 
 class FilterForm(GovukForm):

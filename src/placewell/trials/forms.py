@@ -9,7 +9,8 @@ from django import forms
 from django.utils import timezone
 
 from placewell.accounts.models import Team, User
-from placewell.participants import choices, identifiers
+from placewell.participants import choices
+from placewell.participants.forms import NHSNumberField, NINumberField
 from placewell.trials.design import TrialError, normalise_registration
 from placewell.trials.models import STRATIFICATION_FIELDS, Method
 from placewell.web.forms import GovukDateField, GovukForm
@@ -215,20 +216,8 @@ class ConfirmForm(GovukForm):
 class BackgroundForm(GovukForm):
     """Identifiers and background collected in the first meeting (seed 001, section 5.1.6)."""
 
-    nhs_number = forms.CharField(
-        label="NHS number",
-        required=False,
-        max_length=14,
-        help_text="10 digits, for example 485 777 3456",
-        widget=forms.TextInput(attrs={"data-width": "10", "inputmode": "numeric", "spellcheck": "false"}),
-    )
-    ni_number = forms.CharField(
-        label="National Insurance number",
-        required=False,
-        max_length=13,
-        help_text="For example, QQ 12 34 56 C",
-        widget=forms.TextInput(attrs={"data-width": "10", "spellcheck": "false"}),
-    )
+    nhs_number = NHSNumberField()
+    ni_number = NINumberField()
     employment_status = forms.ChoiceField(
         label="Are they in work?",
         choices=choices.EmploymentStatus.choices,
@@ -253,20 +242,6 @@ class BackgroundForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how they would like to answer follow-up surveys"},
     )
-
-    def clean_nhs_number(self) -> str:
-        value = self.cleaned_data["nhs_number"]
-        try:
-            return identifiers.validate_nhs_number(value) if value else ""
-        except identifiers.IdentifierError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-
-    def clean_ni_number(self) -> str:
-        value = self.cleaned_data["ni_number"]
-        try:
-            return identifiers.validate_ni_number(value) if value else ""
-        except identifiers.IdentifierError as exc:
-            raise forms.ValidationError(str(exc)) from exc
 
 
 class RandomiseForm(GovukForm):
