@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from placewell.accounts.models import Role, User
 from placewell.casework import choices, services
+from placewell.casework.dates import support_dates
 from placewell.participants.models import Participant, Status
+from placewell.web.demo_clock import DemoClock
 
 # service name: (mean contacts, share of sessions over 15 minutes)
 PATTERNS = {"Steps into Work": (14, 8 / 14), "Brightpath IPS": (10, 0.95)}
@@ -50,20 +52,28 @@ def _contact(rng: random.Random, long_share: float) -> dict[str, object]:
     return {"mode": mode, "duration_minutes": minutes, "place": place, "purposes": purposes}
 
 
-def _history(rng: random.Random, p: Participant, by: User, now: dt.datetime) -> None:
+def _history(rng: random.Random, p: Participant, by: User, clock: DemoClock, started: dt.date) -> None:
+    """Contacts from the day support started until a few days ago, each recorded on the day it happened."""
     mean, long_share = PATTERNS.get(p.service.name, (12, 0.75))
-    n = max(3, round(rng.gauss(mean, 2)))
     gap_days = rng.choice([2, 3, 5, 8]) if rng.random() > 0.15 else rng.randint(15, 40)
-    last = now - dt.timedelta(days=gap_days, hours=rng.randint(0, 6))
-    spacing = rng.randint(5, 12)
+    last = max(started, clock.today - dt.timedelta(days=gap_days))
+    span = (last - started).days
+    # About ``mean`` contacts over a typical 4 months of support; fewer for someone who started recently.
+    n = max(1, min(round(rng.gauss(mean, 2)), 1 + span // 5))
     for i in range(n):
-        when = last - dt.timedelta(days=spacing * (n - 1 - i), hours=rng.randint(0, 5))
+        day = started + dt.timedelta(days=round(span * (i + 1) / n))
         values = _contact(rng, long_share)
         whom = [choices.Whom.PARTICIPANT]
         if rng.random() < 0.1:
             whom = [choices.Whom.EMPLOYER]
             values.update(mode=choices.Mode.FACE_TO_FACE, place=choices.Place.EMPLOYER, purposes=["employer"])
-        services.record_contact(by=by, participant=p, happened_at=when, whom=whom, **values)  # type: ignore[arg-type]
+        with clock.at(day) as when:
+            services.record_contact(by=by, participant=p, happened_at=when, whom=whom, **values)  # type: ignore[arg-type]
+    with clock.at(started + dt.timedelta(days=min(span, rng.randint(0, 14)))):
+        _profile_and_plan(rng, p, by)
+
+
+def _profile_and_plan(rng: random.Random, p: Participant, by: User) -> None:
     if rng.random() < 0.8:
         services.save_profile(
             by=by,
@@ -90,16 +100,18 @@ def _history(rng: random.Random, p: Participant, by: User, now: dt.datetime) -> 
 
 
 def load_contact_history(rng: random.Random, progress: Callable[[str], None]) -> None:
-    now = timezone.now()
+    clock = DemoClock(rng)
     people = list(
         Participant.objects.filter(status__in=[Status.ACTIVE, Status.IN_WORK])
         .select_related("service", "specialist", "team")
         .order_by("pk")
     )
+    starts = support_dates(p.pk for p in people)
     fallback = {u.team_id: u for u in User.objects.filter(role=Role.SPECIALIST).order_by("pk")}
     with transaction.atomic():
         for p in people:
             by = p.specialist or fallback.get(p.team_id)
+            started = starts[p.pk].support_started or clock.today
             if by is not None:
-                _history(rng, p, by, now)
+                _history(rng, p, by, clock, started)
     progress(f"Contact history, profiles and plans for {len(people)} participants")

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from placewell.accounts import services as accounts
 from placewell.accounts.models import Organisation, Role, Service, Team, User
 from placewell.participants import choices, services
 from placewell.participants.identifiers import nhs_check_digit
 from placewell.participants.models import AgreementDocument, EligibilityRuleSet, Participant
+from placewell.web.demo_clock import DemoClock
 from placewell.web.extensions import demo_steps
 
 DEMO_COMMISSIONER = "Northshire Combined Authority"
@@ -263,7 +263,7 @@ def _ensure_structure(progress: Callable[[str], None]) -> tuple[dict[str, Team],
     return teams, {"bp": svc_bp, "steps": svc_steps}
 
 
-def _make_participant(rng: random.Random, team: Team, today: dt.date) -> Participant:
+def _make_participant(rng: random.Random, team: Team, today: dt.date, referral_day: dt.date) -> Participant:
     sex = "male" if rng.random() < 0.52 else "female"
     low, high, _ = rng.choices(AGE_BANDS, weights=[b[2] for b in AGE_BANDS])[0]
     age = rng.randint(low, high)
@@ -286,7 +286,7 @@ def _make_participant(rng: random.Random, team: Team, today: dt.date) -> Partici
                 "other": 6,
             },
         ),
-        referral_date=today - dt.timedelta(days=rng.randint(0, 540)),
+        referral_date=referral_day,
         given_name=rng.choice(FIRST_NAMES[sex]),
         family_name=rng.choice(LAST_NAMES),
         date_of_birth=born,
@@ -326,9 +326,8 @@ STAGES = (
 )
 
 
-def _advance(rng: random.Random, p: Participant, by: User, manager: User, stage: str | None = None) -> None:
-    """Move a participant along the journey to a stage (drawn at random if not given), through the real actions."""
-    stage = stage or _weighted(
+def _draw_stage(rng: random.Random) -> str:
+    return _weighted(
         rng,
         {
             "referred": 8,
@@ -342,6 +341,28 @@ def _advance(rng: random.Random, p: Participant, by: User, manager: User, stage:
             "erased": 1,
         },
     )
+
+
+def _referral_day(rng: random.Random, clock: DemoClock, stage: str) -> dt.date:
+    """People wait days, not months, between referral and screening; those further on came earlier."""
+    days_ago = (
+        rng.randint(0, 21)
+        if stage in {"referred", "ineligible", "eligible", "agreed"}
+        else rng.randint(14, 540)
+    )
+    return clock.today - dt.timedelta(days=days_ago)
+
+
+def _advance(
+    rng: random.Random,
+    clock: DemoClock,
+    p: Participant,
+    by: User,
+    manager: User,
+    stage: str,
+    referred: dt.date,
+) -> None:
+    """Move a participant along the journey to ``stage`` through the real actions, each on a plausible day."""
     if stage == "referred":
         return
     rule_sets = list(EligibilityRuleSet.objects.filter(service=p.service).prefetch_related("questions"))
@@ -351,7 +372,9 @@ def _advance(rng: random.Random, p: Participant, by: User, manager: User, stage:
     if stage == "ineligible":
         q = rng.choice(list(rule_set.questions.all()))
         answers[q.key] = not q.qualifying_answer
-    services.screen_participant(by=by, participant=p, rule_set=rule_set, answers=answers)
+    first_meeting = clock.day_after(referred, 1, 10)
+    with clock.at(first_meeting, 10):
+        services.screen_participant(by=by, participant=p, rule_set=rule_set, answers=answers)
     if stage in {"ineligible", "eligible"}:
         return
     doc = (
@@ -361,28 +384,35 @@ def _advance(rng: random.Random, p: Participant, by: User, manager: User, stage:
     )
     assert doc is not None
     statements = list(doc.statements.all())
-    services.record_agreement(
-        by=by,
-        participant=p,
-        document=doc,
-        format="easy_read" if rng.random() < 0.2 else "plain",
-        answers={s.pk: (s.required or rng.random() < 0.7) for s in statements},
-    )
-    if stage == "agreed":
-        return
-    services.start_support(by=by, participant=p)
-    if stage == "in_work":
-        services.record_in_work(by=by, participant=p)
-    elif stage == "closed":
-        services.close(
+    with clock.at(first_meeting, 11):
+        services.record_agreement(
             by=by,
             participant=p,
-            reason=rng.choice(["Support finished", "Moved out of the area", "No contact for 3 months"]),
+            document=doc,
+            format="easy_read" if rng.random() < 0.2 else "plain",
+            answers={s.pk: (s.required or rng.random() < 0.7) for s in statements},
         )
+    if stage == "agreed":
+        return
+    started = clock.day_after(first_meeting, 0, 7)
+    with clock.at(started):
+        services.start_support(by=by, participant=p)
+    if stage == "in_work":
+        with clock.at(clock.day_after(started, 30, 240)):
+            services.record_in_work(by=by, participant=p)
+    elif stage == "closed":
+        with clock.at(clock.day_after(started, 60, 400)):
+            services.close(
+                by=by,
+                participant=p,
+                reason=rng.choice(["Support finished", "Moved out of the area", "No contact for 3 months"]),
+            )
     elif stage == "withdrawn":
-        services.withdraw(by=by, participant=p, scope=rng.choice(["service", "research", "both"]))
+        with clock.at(clock.day_after(started, 14, 200)):
+            services.withdraw(by=by, participant=p, scope=rng.choice(["service", "research", "both"]))
     elif stage == "erased":
-        services.erase(by=manager, participant=p, reason="Demo: erasure requested by the person")
+        with clock.at(clock.day_after(started, 30, 300)):
+            services.erase(by=manager, participant=p, reason="Demo: erasure requested by the person")
 
 
 def load(
@@ -392,17 +422,20 @@ def load(
     if Organisation.objects.filter(name=DEMO_COMMISSIONER).exists():
         return False
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
-    today = timezone.localdate()
+    clock = DemoClock(rng)
     with transaction.atomic():
         teams, _ = _ensure_structure(progress)
         manager = User.objects.get(username="mo")
         team_list = list(teams.values())
         for i in range(n_participants):
             team = team_list[i % len(team_list)]
-            p = _make_participant(rng, team, today)
-            worker = p.specialist or User.objects.filter(team=team, role=Role.SPECIALIST).first()
             # The first few cover every stage, so even a small demo shows them all.
-            _advance(rng, p, worker, manager, STAGES[i] if i < len(STAGES) else None)  # type: ignore[arg-type]
+            stage = STAGES[i] if i < len(STAGES) else _draw_stage(rng)
+            referred = _referral_day(rng, clock, stage)
+            with clock.at(referred):
+                p = _make_participant(rng, team, clock.today, referred)
+            worker = p.specialist or User.objects.filter(team=team, role=Role.SPECIALIST).first()
+            _advance(rng, clock, p, worker, manager, stage, referred)  # type: ignore[arg-type]
             if (i + 1) % 50 == 0 or i + 1 == n_participants:
                 progress(f"Participants: {i + 1} of {n_participants}")
         for step in demo_steps():
