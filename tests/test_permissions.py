@@ -68,6 +68,9 @@ def url_values(world, participant) -> dict[str, str]:  # type: ignore[no-untyped
         "trial": "1",
         "version": "1",
         "arm": "treatment",
+        "employer": "1",
+        "vacancy": "1",
+        "job": "1",
     }
 
 

@@ -54,13 +54,44 @@ def test_contacts_with_an_employer_only_do_not_count_as_contact_with_the_person(
     assert "no_contact" in rules_on(dt.date(2027, 3, 15), p)
 
 
+def employer_contact(world, p, day: dt.date, face_to_face: bool, on_behalf: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """A contact with an employer recorded in the employers app (the rapid job search rule's data source)."""
+    from placewell.employers import services as es
+
+    with time_machine.travel(at(day, 15), tick=False):
+        employer = es.create_employer(
+            by=world.alice,
+            service=world.service,
+            name=f"Employer {day} {face_to_face} {on_behalf}",
+            sector="G",
+            size="small",
+        )
+        es.record_engagement(
+            by=world.alice,
+            employer=employer,
+            happened_on=day,
+            face_to_face=face_to_face,
+            purpose="vacancy",
+            participants=[p] if on_behalf else [],
+        )
+
+
 def test_rapid_job_search_on_day_30_until_a_face_to_face_employer_contact(world) -> None:  # type: ignore[no-untyped-def]
     p = supported(world, started=START)
-    contact(world, p, dt.date(2027, 3, 25), whom=["employer"], mode="phone")  # phone does not count
+    employer_contact(world, p, dt.date(2027, 3, 25), face_to_face=False)  # phone does not count
+    employer_contact(
+        world, p, dt.date(2027, 3, 26), face_to_face=True, on_behalf=False
+    )  # not on their behalf
     assert "rapid_job_search" not in rules_on(dt.date(2027, 3, 30), p)  # day 29
     assert "rapid_job_search" in rules_on(dt.date(2027, 3, 31), p)  # day 30
-    contact(world, p, dt.date(2027, 3, 31), whom=["employer"], mode="face_to_face", place="employer")
+    employer_contact(world, p, dt.date(2027, 3, 31), face_to_face=True)
     assert "rapid_job_search" not in rules_on(dt.date(2027, 4, 1), p)
+
+
+def test_casework_contacts_with_an_employer_no_longer_stand_in(world) -> None:  # type: ignore[no-untyped-def]
+    p = supported(world, started=START)
+    contact(world, p, dt.date(2027, 3, 20), whom=["employer"], mode="face_to_face", place="employer")
+    assert "rapid_job_search" in rules_on(dt.date(2027, 3, 31), p)
 
 
 def test_pre_employment_limit_approaching_and_reached(world) -> None:  # type: ignore[no-untyped-def]

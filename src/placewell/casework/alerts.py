@@ -6,8 +6,9 @@ Rules (the issue and seed 001, sections 1.4 and 3.3; IPS principles in seeds 001
   support) with no contact with them for 14 or more days, counted from their last contact, or from the day
   support started if there has been none. Shown from the 14th (and 28th) day.
 - Rapid job search: a person receiving support (not yet in work) with no face-to-face contact with an
-  employer on their behalf by the 30th day after support started. Employer contacts will belong to the
-  employers app; until then a contact recorded "with an employer" and "face to face" counts.
+  employer on their behalf by the 30th day after support started. The employer contact is one recorded in
+  the employers app as face to face and made on behalf of the person
+  (``employers.services.first_face_to_face_for``).
 - Time limits: the service's pre-employment limit (IPS-LITE: 9 months) counted from the day support
   started, and its in-work limit (IPS-LITE: 4 months) from the day the person started work. "Approaching"
   from 28 days before the limit date; "reached" on the limit date and after.
@@ -22,12 +23,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from placewell.casework.choices import Mode
 from placewell.casework.dates import SupportDates, add_months, support_dates
 from placewell.casework.models import Contact, EndingNotice
+from placewell.employers.services import first_face_to_face_for
 from placewell.participants.models import Participant, Status
 
 OPEN_STATUSES = (Status.ACTIVE, Status.IN_WORK)
@@ -44,7 +45,7 @@ RULES = {
     "(assertive outreach): phone, text, letter, and the health team.",
     "rapid_job_search": f"IPS rapid job search: the first face-to-face contact with an employer should be made "
     f"within {RAPID_JOB_SEARCH_DAYS} days of support starting. Shown from day {RAPID_JOB_SEARCH_DAYS} until a "
-    "face-to-face contact with an employer is recorded.",
+    "face-to-face contact with an employer is recorded on their behalf.",
     "pre_employment_limit": f"The service's pre-employment support limit, counted from the day support started. "
     f"Shown from {APPROACHING_DAYS} days before the date. Support ends only by closing the record with a reason "
     "and telling the person.",
@@ -75,27 +76,27 @@ def _long(day: dt.date) -> str:
 
 def contact_summary(
     participant_ids: Sequence[int],
-) -> dict[int, tuple[dt.datetime | None, dt.datetime | None]]:
-    """Per participant: the last contact with them, and the first face-to-face contact with an employer."""
+) -> dict[int, tuple[dt.datetime | None, dt.date | None]]:
+    """Per participant: the last contact with them, and the first face-to-face contact with an employer made
+    on their behalf (from the employers app). Two queries."""
     if not participant_ids:
         return {}
     rows = (
         Contact.objects.filter(participant_id__in=participant_ids)
         .values("participant_id")
-        .annotate(
-            last=Max("happened_at", filter=Q(with_participant=True)),
-            employer=Min("happened_at", filter=Q(with_employer=True, mode=Mode.FACE_TO_FACE)),
-        )
-        .values_list("participant_id", "last", "employer")
+        .annotate(last=Max("happened_at", filter=Q(with_participant=True)))
+        .values_list("participant_id", "last")
     )
-    return {pid: (last, employer) for pid, last, employer in rows}
+    last = dict(rows)
+    employer = first_face_to_face_for(participant_ids)
+    return {pid: (last.get(pid), employer.get(pid)) for pid in set(last) | set(employer)}
 
 
 def _participant_alerts(
     p: Participant,
     dates: SupportDates,
     last: dt.datetime | None,
-    employer: dt.datetime | None,
+    employer: dt.date | None,
     today: dt.date,
 ) -> list[Alert]:
     out: list[Alert] = []
@@ -142,12 +143,12 @@ def alerts_for(
     participants: Sequence[Participant],
     today: dt.date | None = None,
     *,
-    contacts: dict[int, tuple[dt.datetime | None, dt.datetime | None]] | None = None,
+    contacts: dict[int, tuple[dt.datetime | None, dt.date | None]] | None = None,
     dates: dict[int, SupportDates] | None = None,
 ) -> list[Alert]:
     """Alerts for open participants (``service`` selected), most urgent first.
 
-    Two queries, or none when the caller passes the contact summary and support dates it already has.
+    Three queries, or none when the caller passes the contact summary and support dates it already has.
     """
     today = today or timezone.localdate()
     open_ = [p for p in participants if p.status in OPEN_STATUSES]

@@ -17,6 +17,7 @@ def nav_items(request: HttpRequest) -> list[dict[str, object]]:
         items.append(("Participants", reverse("participants:list")))
         items.append(("Caseload", reverse("casework:caseload")))
         items.append(("This week", reverse("casework:week")))
+        items.append(("Employers", reverse("employers:list")))
     if has_perm(user, Perm.REFER):
         items.append(("Refer someone", reverse("participants:refer")))
     if has_perm(user, Perm.VIEW_AUDIT):
@@ -28,6 +29,8 @@ def nav_items(request: HttpRequest) -> list[dict[str, object]]:
         items.append(("Trials", reverse("trials:list")))
     if has_perm(user, Perm.VIEW_AGGREGATES) or has_perm(user, Perm.CONFIGURE):
         items.append(("Surveys", reverse("surveys:overview")))
+    if has_perm(user, Perm.VIEW_AGGREGATES):
+        items.append(("Job outcomes", reverse("placements:outcomes")))
     path = request.path
     out = []
     for label, url in items:

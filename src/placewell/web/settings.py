@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "placewell.casework",
     "placewell.surveys",
     "placewell.trials",
+    "placewell.employers",
+    "placewell.placements",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,8 @@ urlpatterns = [
     path("surveys/", include("placewell.surveys.urls")),
     path("q/", include("placewell.surveys.public_urls")),
     path("trials/", include("placewell.trials.urls")),
+    path("employers/", include("placewell.employers.urls")),
+    path("placements/", include("placewell.placements.urls")),
 ]
 
 handler403 = "placewell.web.views.forbidden"

@@ -1,0 +1,69 @@
+"""Job forms, rendered with the GOV.UK form renderer; the rules live in ``placements.services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from placewell.casework import soc
+from placewell.placements.models import ContractType, EndReason
+from placewell.web.forms import GovukDateField, GovukForm
+
+
+class JobStartForm(GovukForm):
+    employer = forms.ModelChoiceField(
+        label="Employer", queryset=None, required=False, empty_label="Not on the list"
+    )
+    employer_name = forms.CharField(
+        label="Employer's name, if not on the list", max_length=200, required=False
+    )
+    job_title = forms.CharField(label="Job title", max_length=200, required=False)
+    soc = forms.ChoiceField(
+        label="Kind of job (SOC 2020 group)",
+        choices=lambda: [
+            ("", "Select the kind of job"),
+            *((g.code, f"{g.title} ({g.code})") for g in soc.groups()),
+        ],
+    )
+    started_on = GovukDateField(label="Start date")
+    hours = forms.DecimalField(
+        label="Contracted hours a week",
+        max_digits=6,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    hourly_pay = forms.DecimalField(
+        label="Hourly pay in pounds",
+        max_digits=8,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    contract_type = forms.ChoiceField(
+        label="Contract type", choices=ContractType.choices, widget=forms.RadioSelect
+    )
+    open_to_anyone = forms.BooleanField(
+        label="Open to anyone",
+        required=False,
+        initial=True,
+        help_text="Untick if the job is set aside for disabled people",
+    )
+    through_service = forms.BooleanField(label="Found with the service's help", required=False, initial=True)
+
+    def __init__(self, *args: Any, employers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = employers  # type: ignore[attr-defined]
+
+
+class JobEndForm(GovukForm):
+    ended_on = GovukDateField(label="Last day of work")
+    reason = forms.ChoiceField(label="Why the job ended", choices=EndReason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea)
+
+
+class PlanForm(GovukForm):
+    for_person = forms.CharField(label="Support for the person", widget=forms.Textarea)
+    for_employer = forms.CharField(
+        label="Support for the employer (optional)", required=False, widget=forms.Textarea
+    )
+    review_on = GovukDateField(label="Next review (optional)", required=False)

@@ -1,0 +1,249 @@
+"""Job actions: record a job start, end a job, write the in-work support plan. Each is atomic and writes its
+audit event (with ``participant_id``) in the same transaction.
+
+A job start moves a person receiving support to "in work" (``participants.services.record_in_work``); a job
+end moves them back to receiving support (``record_out_of_work``) unless another job continues.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from placewell.accounts import audit
+from placewell.accounts.models import AuditEvent
+from placewell.casework import soc
+from placewell.employers.models import Employer, Vacancy
+from placewell.participants import services as participant_actions
+from placewell.participants.models import Participant, Status
+from placewell.placements import competitive, milestones
+from placewell.placements.models import ContractType, EndReason, InWorkPlan, JobStart
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from placewell.accounts.models import User
+
+A = AuditEvent.Action
+MAX_HOURS = Decimal(100)  # the issue: more than 100 hours a week is refused
+MAX_HOURLY = Decimal(500)  # more than £500 an hour is taken as a typing mistake
+
+
+class PlacementError(ValueError):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _log(
+    by: User | None,
+    action: str,
+    job: JobStart,
+    summary: str,
+    changes: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    audit.record(
+        by,
+        action,
+        "job_start",
+        job.pk,
+        participant_id=job.participant_id,
+        service_id=job.participant.service_id,
+        summary=summary,
+        changes=changes,
+        request=request,
+    )
+
+
+def referred_on(participant: Participant) -> dt.date | None:
+    return participant.referrals.aggregate(first=Min("referral_date"))["first"]
+
+
+def _decimal(value: Any, field: str, label: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, TypeError):
+        raise PlacementError(f"{label} must be a number", field) from None
+
+
+@transaction.atomic
+def record_job_start(
+    *,
+    by: User,
+    participant: Participant,
+    job_title: str,
+    soc_code: str,
+    started_on: dt.date,
+    hours: Any,
+    hourly_pay: Any,
+    contract_type: str,
+    employer: Employer | None = None,
+    employer_name: str = "",
+    vacancy: Vacancy | None = None,
+    self_employed: bool = False,
+    open_to_anyone: bool = True,
+    through_service: bool = True,
+    request: HttpRequest | None = None,
+) -> JobStart:
+    """Record a job start and its competitive-employment check. Pay below the legal minimum is accepted and
+    flagged as not competitive, with the reason."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.status in {Status.CLOSED, Status.ERASED}:
+        raise PlacementError(f"{participant.full_name}'s record is closed, so it cannot take a job start")
+    if not job_title.strip():
+        raise PlacementError("Enter the job title", "job_title")
+    if soc_code not in soc.by_code():
+        raise PlacementError("Select the kind of job", "soc")
+    self_employed = self_employed or contract_type == ContractType.SELF_EMPLOYED
+    name = (employer.name if employer else employer_name).strip()
+    if self_employed and not name:
+        name = "Self-employed"
+    if not name:
+        raise PlacementError("Select the employer or enter its name", "employer_name")
+    if contract_type not in ContractType.values:
+        raise PlacementError("Select the contract type", "contract_type")
+    hours_d = _decimal(hours, "hours", "Hours a week")
+    pay_d = _decimal(hourly_pay, "hourly_pay", "Hourly pay")
+    if hours_d <= 0:
+        raise PlacementError("Hours a week must be more than 0", "hours")
+    if hours_d > MAX_HOURS:
+        raise PlacementError("Hours a week must be 100 or fewer", "hours")
+    if pay_d <= 0:
+        raise PlacementError("Hourly pay must be more than £0", "hourly_pay")
+    if pay_d > MAX_HOURLY:
+        raise PlacementError("Hourly pay must be £500 or less: enter the pay for one hour", "hourly_pay")
+    if started_on > timezone.localdate():
+        raise PlacementError(
+            "The start date must be today or in the past: record the job once they start", "started_on"
+        )
+    referred = referred_on(participant)
+    if referred is not None and started_on < referred:
+        raise PlacementError(
+            f"The start date must be on or after they were referred ({referred.day} {referred:%B %Y})",
+            "started_on",
+        )
+    result = competitive.check(
+        started_on=started_on,
+        hourly_pay=pay_d,
+        date_of_birth=participant.date_of_birth,
+        self_employed=self_employed,
+        open_to_anyone=open_to_anyone,
+        apprenticeship=contract_type == ContractType.APPRENTICESHIP,
+    )
+    job = JobStart.objects.create(
+        participant=participant,
+        employer=employer,
+        employer_name=name,
+        vacancy=vacancy,
+        job_title=job_title.strip(),
+        soc=soc_code,
+        started_on=started_on,
+        hours=hours_d,
+        hourly_pay=pay_d,
+        contract_type=contract_type,
+        self_employed=self_employed,
+        open_to_anyone=open_to_anyone,
+        through_service=through_service,
+        competitive=result.competitive,
+        competitive_reasons=list(result.reasons),
+        minimum_rate_pence=result.minimum_pence,
+        created_by=by,
+    )
+    job.participant = participant
+    verdict = "competitive" if result.competitive else "not competitive"
+    _log(by, A.CREATE, job, f"Recorded a job start ({verdict})", request=request)
+    if participant.status == Status.ACTIVE:
+        participant_actions.record_in_work(by=by, participant=participant, request=request)
+    return job
+
+
+@transaction.atomic
+def end_job(
+    *,
+    by: User,
+    job: JobStart,
+    ended_on: dt.date,
+    reason: str,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> JobStart:
+    if job.ended_on is not None:
+        raise PlacementError("This job has already ended")
+    if ended_on < job.started_on:
+        raise PlacementError(
+            f"The end date must be on or after the start date ({job.started_on.day} {job.started_on:%B %Y})",
+            "ended_on",
+        )
+    if ended_on > timezone.localdate():
+        raise PlacementError("The end date must be today or in the past", "ended_on")
+    if reason not in EndReason.values:
+        raise PlacementError("Select why the job ended", "reason")
+    job.ended_on, job.end_reason, job.end_note = ended_on, reason, note.strip()
+    job.save(update_fields=["ended_on", "end_reason", "end_note"])
+    _log(by, A.UPDATE, job, f"Job ended: {job.get_end_reason_display().lower()}", request=request)
+    participant = Participant.objects.select_for_update().get(pk=job.participant_id)
+    others = JobStart.objects.filter(participant=participant, ended_on__isnull=True).exclude(pk=job.pk)
+    if participant.status == Status.IN_WORK and not others.exists():
+        participant_actions.record_out_of_work(by=by, participant=participant, request=request)
+    return job
+
+
+@transaction.atomic
+def save_plan(
+    *,
+    by: User,
+    job: JobStart,
+    for_person: str,
+    for_employer: str = "",
+    review_on: dt.date | None = None,
+    request: HttpRequest | None = None,
+) -> InWorkPlan:
+    if not for_person.strip():
+        raise PlacementError("Enter the support for the person", "for_person")
+    plan, created = InWorkPlan.objects.update_or_create(
+        job=job,
+        defaults={
+            "for_person": for_person.strip(),
+            "for_employer": for_employer.strip(),
+            "review_on": review_on,
+            "updated_by": by,
+            "updated_at": timezone.now(),
+        },
+    )
+    _log(by, A.CREATE if created else A.UPDATE, job, "Saved the in-work support plan", request=request)
+    return plan
+
+
+def record_read(*, by: User, participant: Participant, what: str, request: HttpRequest | None = None) -> None:
+    audit.record(
+        by,
+        A.VIEW,
+        "job_start",
+        "",
+        participant_id=participant.pk,
+        service_id=participant.service_id,
+        summary=f"Viewed {what}",
+        request=request,
+    )
+
+
+def spells(jobs: Sequence[JobStart]) -> list[milestones.Spell]:
+    return [milestones.Spell(j.started_on, j.ended_on, float(j.hours)) for j in jobs]
+
+
+def sustainment_for(
+    jobs: Sequence[JobStart], definition: str = milestones.DEFAULT, today: dt.date | None = None
+) -> milestones.Sustainment:
+    return milestones.sustainment(spells(jobs), today or timezone.localdate(), definition)
+
+
+def erase_participant_jobs(participant: Participant, by: User | None = None) -> None:
+    """Erasure step: job starts and in-work plans are personal data."""
+    JobStart.objects.filter(participant=participant).delete()
