@@ -71,6 +71,8 @@ def url_values(world, participant) -> dict[str, str]:  # type: ignore[no-untyped
         "employer": "1",
         "vacancy": "1",
         "job": "1",
+        "review": "1",
+        "section": "staffing",
     }
 
 

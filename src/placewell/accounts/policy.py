@@ -46,6 +46,8 @@ class Perm(StrEnum):
     CONFIGURE_TRIALS = "trials.configure"  # set up and lock a trial's design
     VIEW_TEAM_CASELOADS = "casework.team"  # every specialist's caseload in the team (or service)
     TRANSFER = "casework.transfer"  # move participants from one specialist to another, with a reason
+    CONDUCT_REVIEW = "fidelity.conduct"  # start, score and complete fidelity reviews of one's own service
+    VIEW_REVIEWS = "fidelity.view"  # read fidelity reviews (aggregate: no participant appears in them)
 
 
 _CASEWORK = {
@@ -63,13 +65,18 @@ _TRIAL_DELIVERY = {Perm.RANDOMISE, Perm.VIEW_ARMS}
 
 _CASELOAD_OVERSIGHT = {Perm.VIEW_TEAM_CASELOADS, Perm.TRANSFER}
 
+_FIDELITY_REVIEWS = {Perm.CONDUCT_REVIEW, Perm.VIEW_REVIEWS}
+
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.SPECIALIST: frozenset(_CASEWORK | _TRIAL_DELIVERY),
-    Role.TEAM_LEADER: frozenset(_CASEWORK | _TRIAL_DELIVERY | _CASELOAD_OVERSIGHT | {Perm.MONITOR_TRIALS}),
+    Role.SPECIALIST: frozenset(_CASEWORK | _TRIAL_DELIVERY | {Perm.VIEW_REVIEWS}),
+    Role.TEAM_LEADER: frozenset(
+        _CASEWORK | _TRIAL_DELIVERY | _CASELOAD_OVERSIGHT | _FIDELITY_REVIEWS | {Perm.MONITOR_TRIALS}
+    ),
     Role.SERVICE_MANAGER: frozenset(
         _CASEWORK
         | _TRIAL_DELIVERY
         | _CASELOAD_OVERSIGHT
+        | _FIDELITY_REVIEWS
         | {Perm.ERASE, Perm.VIEW_AUDIT, Perm.MONITOR_TRIALS, Perm.CONFIGURE_TRIALS}
     ),
     Role.EVALUATOR: frozenset(
@@ -79,6 +86,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MONITOR_TRIALS,
             Perm.VIEW_ALLOCATIONS,
             Perm.VIEW_ARMS,
+            Perm.VIEW_REVIEWS,
         }
     ),
     Role.ADMINISTRATOR: frozenset({Perm.CONFIGURE}),

@@ -12,9 +12,11 @@ from decimal import Decimal
 from django.db.models import Min
 from django.utils import timezone
 
+from placewell.casework.dates import support_dates
 from placewell.employers.models import Vacancy
 from placewell.participants.models import Participant, Status
 from placewell.placements import services
+from placewell.web.demo_clock import DemoClock
 
 HOURS = [8, 12, 16, 20, 24, 30, 37.5]
 
@@ -24,27 +26,32 @@ def load_job_starts(rng: random.Random, progress: Callable[[str], None]) -> None
     people = Participant.objects.filter(status=Status.IN_WORK, specialist__isnull=False).annotate(
         referred=Min("referrals__referral_date")
     )
+    clock = DemoClock(rng)
+    went_into_work = support_dates(people.values_list("pk", flat=True))
     made = 0
     for p in people.select_related("specialist"):
         vacancies = list(Vacancy.objects.filter(employer__service_id=p.service_id).select_related("employer"))
         if not vacancies:
             continue
+        # The job starts on the day the person was recorded as starting work, where the record says so.
         earliest = p.referred or today  # type: ignore[attr-defined]
         span = (today - earliest).days
-        start = earliest + dt.timedelta(days=rng.randint(span // 3, span)) if span > 3 else today
+        fallback = earliest + dt.timedelta(days=rng.randint(span // 3, span)) if span > 3 else today
+        start = went_into_work[p.pk].in_work_since or fallback
         v = rng.choice(vacancies)
         pay = v.hourly_pay if rng.random() < 0.95 else Decimal("9.50")
-        services.record_job_start(
-            by=p.specialist,  # type: ignore[arg-type]
-            participant=p,
-            employer=v.employer,
-            vacancy=v if rng.random() < 0.7 else None,
-            job_title=v.title,
-            soc_code=v.soc,
-            started_on=start,
-            hours=Decimal(str(rng.choice(HOURS))),
-            hourly_pay=pay,
-            contract_type=rng.choice(["permanent", "permanent", "fixed_term", "zero_hours"]),
-        )
+        with clock.at(start):
+            services.record_job_start(
+                by=p.specialist,  # type: ignore[arg-type]
+                participant=p,
+                employer=v.employer,
+                vacancy=v if rng.random() < 0.7 else None,
+                job_title=v.title,
+                soc_code=v.soc,
+                started_on=start,
+                hours=Decimal(str(rng.choice(HOURS))),
+                hourly_pay=pay,
+                contract_type=rng.choice(["permanent", "permanent", "fixed_term", "zero_hours"]),
+            )
         made += 1
     progress(f"Job starts: {made}")

@@ -31,6 +31,8 @@ def nav_items(request: HttpRequest) -> list[dict[str, object]]:
         items.append(("Surveys", reverse("surveys:overview")))
     if has_perm(user, Perm.VIEW_AGGREGATES):
         items.append(("Job outcomes", reverse("placements:outcomes")))
+    if has_perm(user, Perm.VIEW_REVIEWS):
+        items.append(("Fidelity reviews", reverse("fidelity:list")))
     path = request.path
     out = []
     for label, url in items:

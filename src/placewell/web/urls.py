@@ -15,6 +15,7 @@ urlpatterns = [
     path("trials/", include("placewell.trials.urls")),
     path("employers/", include("placewell.employers.urls")),
     path("placements/", include("placewell.placements.urls")),
+    path("fidelity/", include("placewell.fidelity.urls")),
 ]
 
 handler403 = "placewell.web.views.forbidden"
