@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "placewell.employers",
     "placewell.placements",
     "placewell.fidelity",
+    "placewell.api",
 ]
 
 MIDDLEWARE = [

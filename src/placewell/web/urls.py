@@ -16,6 +16,7 @@ urlpatterns = [
     path("employers/", include("placewell.employers.urls")),
     path("placements/", include("placewell.placements.urls")),
     path("fidelity/", include("placewell.fidelity.urls")),
+    path("api/", include("placewell.api.urls")),
 ]
 
 handler403 = "placewell.web.views.forbidden"
