@@ -146,6 +146,8 @@ def test_audit_log_and_admin_pages_are_accessible(page, world, participant) -> N
     assert_accessible(page)
     page.goto("/accounts/password/")
     assert_accessible(page)
+    page.goto("/api/tokens/")
+    assert_accessible(page)
     page.context.clear_cookies()
     sign_in(page, "ada", PASSWORD)
     for path in (
