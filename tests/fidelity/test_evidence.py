@@ -102,8 +102,9 @@ def test_without_insight_every_figure_is_unavailable(monkeypatch) -> None:  # ty
 
 
 def test_integration_with_the_live_mi(world) -> None:  # type: ignore[no-untyped-def]
-    """Meaningful once ``insight.mi`` exists: every figure it computes reaches the engine under its name."""
-    mi = pytest.importorskip("placewell.insight.mi")
+    """Every figure insight computes reaches the engine under its name."""
+    from placewell.insight import mi
+
     live = mi.evidence(world.service, dt.date(2025, 3, 1), dt.date(2026, 2, 28))
     figures = evidence.collect(world.service, dt.date(2025, 3, 1), dt.date(2026, 2, 28))
     provided = {f.key for f in live}

@@ -31,6 +31,7 @@ def nav_items(request: HttpRequest) -> list[dict[str, object]]:
         items.append(("Surveys", reverse("surveys:overview")))
     if has_perm(user, Perm.VIEW_AGGREGATES):
         items.append(("Job outcomes", reverse("placements:outcomes")))
+        items.append(("MI dashboard", reverse("insight:dashboard")))
     if has_perm(user, Perm.VIEW_REVIEWS):
         items.append(("Fidelity reviews", reverse("fidelity:list")))
     path = request.path

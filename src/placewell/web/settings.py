@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "placewell.trials",
     "placewell.employers",
     "placewell.placements",
+    "placewell.insight",
     "placewell.fidelity",
     "placewell.api",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("placements/", include("placewell.placements.urls")),
     path("fidelity/", include("placewell.fidelity.urls")),
     path("api/", include("placewell.api.urls")),
+    path("insight/", include("placewell.insight.urls")),
 ]
 
 handler403 = "placewell.web.views.forbidden"
