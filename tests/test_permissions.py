@@ -72,7 +72,6 @@ def url_values(world, participant) -> dict[str, str]:  # type: ignore[no-untyped
         "vacancy": "1",
         "job": "1",
         "chart": "caseload",
-        "chart": "caseload",
         "review": "1",
         "section": "staffing",
         "api_token": "1",
