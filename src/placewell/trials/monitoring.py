@@ -13,8 +13,6 @@ narrow down what the rest of a block holds. Participants appear under a pseudony
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
 import io
 import math
 from collections import defaultdict
@@ -25,6 +23,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
+from placewell.governance.pseudonyms import keyed_digest
 from placewell.participants.models import Status
 from placewell.trials.models import Allocation, Trial
 
@@ -32,12 +31,9 @@ SMD_FLAG = 0.1
 
 
 def pseudonym(trial_id: int, participant_id: int) -> str:
-    """A stable code per trial and person that does not reveal who they are (keyed with SECRET_KEY)."""
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(),
-        f"trial:{trial_id}:participant:{participant_id}".encode(),
-        hashlib.sha256,
-    ).hexdigest()
+    """A stable code per trial and person that does not reveal who they are: the project's one keyed HMAC
+    (``governance.pseudonyms.keyed_digest``), keyed with SECRET_KEY."""
+    digest = keyed_digest(settings.SECRET_KEY, f"trial:{trial_id}:participant:{participant_id}")
     return f"T{trial_id}-{digest[:10].upper()}"
 
 

@@ -34,6 +34,8 @@ def nav_items(request: HttpRequest) -> list[dict[str, object]]:
         items.append(("MI dashboard", reverse("insight:dashboard")))
     if has_perm(user, Perm.VIEW_REVIEWS):
         items.append(("Fidelity reviews", reverse("fidelity:list")))
+    if has_perm(user, Perm.VIEW_PSEUDONYMISED):
+        items.append(("Research extract", reverse("governance:extract")))
     path = request.path
     out = []
     for label, url in items:

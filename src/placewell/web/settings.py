@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "placewell.insight",
     "placewell.fidelity",
     "placewell.api",
+    "placewell.governance",
 ]
 
 MIDDLEWARE = [

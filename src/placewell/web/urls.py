@@ -18,6 +18,7 @@ urlpatterns = [
     path("fidelity/", include("placewell.fidelity.urls")),
     path("api/", include("placewell.api.urls")),
     path("insight/", include("placewell.insight.urls")),
+    path("governance/", include("placewell.governance.urls")),
 ]
 
 handler403 = "placewell.web.views.forbidden"
