@@ -167,6 +167,12 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [
+            # MI (insight): each person's status changes in order (when support started and ended)
+            models.Index(
+                fields=["participant_id", "at"], condition=models.Q(action="status"), name="audit_status_when"
+            ),
+        ]
 
     def __str__(self) -> str:
         return (

@@ -106,7 +106,20 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-happened_at", "-id"]
-        indexes = [models.Index(fields=["participant", "happened_at"], name="contact_participant_when")]
+        indexes = [
+            models.Index(fields=["participant", "happened_at"], name="contact_participant_when"),
+            # MI (insight): each person's first contact with them, and their latest in-work support contact
+            models.Index(
+                fields=["participant", "happened_at"],
+                condition=models.Q(with_participant=True),
+                name="contact_with_participant_when",
+            ),
+            models.Index(
+                fields=["participant", "happened_at"],
+                condition=models.Q(purposes__icontains="in_work"),
+                name="contact_in_work_when",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_mode_display()} contact on {self.happened_at:%Y-%m-%d}"

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
+import numpy as np
 from django.db.models import Count
 
 from placewell.casework.choices import Mode
@@ -75,8 +76,7 @@ def journey(scope: Scope, period: Period) -> Chart:
     )
 
 
-def _days_chart(key: str, title: str, definition: str, qs, scope: Scope) -> Chart:  # type: ignore[no-untyped-def]
-    days = queries.day_values(qs)
+def _days_chart(key: str, title: str, definition: str, days: np.ndarray) -> Chart:
     bands = queries.day_band_counts(days)
     median, n = queries.median_days(days)
     rows, total = _share_rows(bands)
@@ -100,7 +100,6 @@ def referral_to_first_contact(scope: Scope, period: Period) -> Chart:
         "For people whose first contact with the service fell in the period: the days from their first "
         "referral to that contact.",
         queries.referral_to_first_contact(scope, period),
-        scope,
     )
 
 
@@ -112,7 +111,6 @@ def engaged_to_employer_contact(scope: Scope, period: Period) -> Chart:
         "from being engaged (vocational profile started) to that contact. IPS aims for the first employer "
         "contact within 30 days.",
         mi_jobs.engaged_to_first_employer_contact(scope, period),
-        scope,
     )
 
 

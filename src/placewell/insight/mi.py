@@ -105,9 +105,7 @@ def evidence(
         )
     )
 
-    median, n = queries.median_days(
-        queries.day_values(mi_jobs.support_to_first_employer_contact(scope, period))
-    )
+    median, n = queries.median_days(mi_jobs.support_to_first_employer_contact(scope, period))
     out.append(
         Figure(
             "median_days_to_first_employer_contact",
@@ -169,7 +167,7 @@ def evidence(
         ),
     ]
 
-    median, n = queries.median_days(queries.day_values(mi_jobs.in_work_support(scope, period)))
+    median, n = queries.median_days(mi_jobs.in_work_support(scope, period))
     out.append(
         Figure(
             "median_months_of_in_work_support",
@@ -213,7 +211,7 @@ def evidence(
         )
     )
 
-    median, n = queries.median_days(queries.day_values(queries.referral_to_first_contact(scope, period)))
+    median, n = queries.median_days(queries.referral_to_first_contact(scope, period))
     out.append(
         Figure(
             "median_days_referral_to_first_meeting",

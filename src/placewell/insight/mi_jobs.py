@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 from django.db.models import (
     CharField,
     Count,
@@ -17,6 +18,8 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -29,7 +32,6 @@ from placewell.employers.models import Engagement
 from placewell.insight import queries
 from placewell.insight.scope import Period, Scope
 from placewell.participants.choices import EmploymentStatus
-from placewell.participants.models import Participant
 from placewell.placements.models import JobStart
 
 MILESTONE_WEEKS = (4, 13, 26, 52)
@@ -96,26 +98,36 @@ def engagements_by_week(scope: Scope, period: Period) -> dict[dt.date, tuple[int
     return out
 
 
-def support_to_first_employer_contact(scope: Scope, period: Period) -> QuerySet[Participant]:
-    """People whose first face-to-face employer contact fell in the period, with ``days`` from starting
-    support to it (the IPS-25 rapid job search figure)."""
-    return (
-        scope.participants()
-        .annotate(first_on=first_face_to_face_on(), started_on=queries.as_day(queries.support_started_at()))
-        .filter(first_on__gte=period.start, first_on__lte=period.end, started_on__isnull=False)
-        .annotate(days=queries.days_between("first_on", "started_on"))
+def first_face_to_face_in(scope: Scope, period: Period) -> QuerySet:
+    """Per participant (a :func:`queries.per_person` queryset): the day of their first face-to-face employer
+    contact, for those for whom it fell in the period."""
+    firsts = queries.per_person(
+        queries.scoped(Through.objects.filter(engagement__face_to_face=True), scope),
+        Min("engagement__happened_on"),
     )
+    return firsts.filter(value__gte=period.start, value__lte=period.end)
 
 
-def engaged_to_first_employer_contact(scope: Scope, period: Period) -> QuerySet[Participant]:
-    """People whose first face-to-face employer contact fell in the period, with ``days`` from being engaged
-    (vocational profile started) to it."""
-    return (
-        scope.participants()
-        .annotate(first_on=first_face_to_face_on(), engaged_on=queries.as_day(queries.engaged_at()))
-        .filter(first_on__gte=period.start, first_on__lte=period.end, engaged_on__isnull=False)
-        .annotate(days=queries.days_between("first_on", "engaged_on"))
+def support_to_first_employer_contact(scope: Scope, period: Period) -> np.ndarray:
+    """Days from starting support to the first face-to-face employer contact, for the people for whom that
+    contact fell in the period (the IPS-25 rapid job search figure). One query."""
+    started = queries.per_person(
+        queries.scoped(queries.support_start_events(), scope), queries.as_day(Min("at"))
     )
+    rows = queries.joined(first_face_to_face_in(scope, period), started)
+    return queries.days_apart((first, began) for _, first, began in rows)
+
+
+def engaged_to_first_employer_contact(scope: Scope, period: Period) -> np.ndarray:
+    """Days from being engaged (vocational profile started) to the first face-to-face employer contact, for
+    the people for whom that contact fell in the period. One query."""
+    from placewell.casework.models import ProfileVersion
+
+    engaged = queries.per_person(
+        queries.scoped(ProfileVersion.objects.all(), scope), queries.as_day(Min("created_at"))
+    )
+    rows = queries.joined(first_face_to_face_in(scope, period), engaged)
+    return queries.days_apart((first, on) for _, first, on in rows)
 
 
 def job_starts(scope: Scope, period: Period) -> QuerySet[JobStart]:
@@ -192,29 +204,18 @@ def employment_rate(scope: Scope, period: Period) -> tuple[int, int]:
     return row["n"], row["employed"]
 
 
-def in_work_support(scope: Scope, period: Period) -> QuerySet[Participant]:
-    """People with a job whose latest in-work support contact (up to the period's end) fell in the period,
-    with ``days`` from their first job start to that contact."""
+def in_work_support(scope: Scope, period: Period) -> np.ndarray:
+    """Days from the first job start to the latest in-work support contact (up to the period's end), for the
+    people with a job whose latest such contact fell in the period. One query."""
     from placewell.casework.models import Contact
 
-    last = Subquery(
-        Contact.objects.filter(
-            participant_id=OuterRef("pk"), purposes__icontains="in_work", happened_at__lt=period.end_before
-        )
-        .order_by("-happened_at")
-        .values("happened_at")[:1]
-    )
-    first_job = Subquery(
-        JobStart.objects.filter(participant_id=OuterRef("pk")).order_by("started_on").values("started_on")[:1]
-    )
-    return (
-        scope.participants()
-        .annotate(last_on=queries.as_day(last), job_on=first_job)
-        .filter(
-            last_on__gte=period.start, last_on__lte=period.end, job_on__isnull=False, job_on__lte=F("last_on")
-        )
-        .annotate(days=queries.days_between("last_on", "job_on"))
-    )
+    contacts = Contact.objects.filter(purposes__icontains="in_work", happened_at__lt=period.end_before)
+    last = queries.per_person(queries.scoped(contacts, scope), queries.as_day(Max("happened_at")))
+    last = last.filter(value__gte=period.start, value__lte=period.end)
+    first_job = queries.per_person(queries.scoped(JobStart.objects.all(), scope), Min("started_on"))
+    rows = queries.joined(last, first_job.filter(value__isnull=False))
+    pairs = [(queries.as_date(on), queries.as_date(job)) for _, on, job in rows]
+    return queries.days_apart((on, job) for on, job in pairs if job <= on)
 
 
 def funnel(scope: Scope, period: Period) -> list[tuple[str, int]]:
@@ -224,31 +225,23 @@ def funnel(scope: Scope, period: Period) -> list[tuple[str, int]]:
 
     end, before = period.end, period.end_before
     thirteen = dt.timedelta(days=7 * 13 - 1)
-    sustained = Exists(
-        JobStart.objects.filter(participant_id=OuterRef("pk"), started_on__lte=end - thirteen)
+    sustained = (
+        JobStart.objects.filter(started_on__lte=end - thirteen)
         .annotate(lasted=ExpressionWrapper(F("ended_on") - F("started_on"), output_field=DurationField()))
         .filter(Q(ended_on__isnull=True) | Q(lasted__gte=thirteen))
     )
-    stages = {
-        "Referred": Q(),
-        "Screened eligible": Q(
-            Exists(
-                Screening.objects.filter(participant_id=OuterRef("pk"), eligible=True, screened_at__lt=before)
-            )
+    ids = {
+        "Screened eligible": Screening.objects.filter(eligible=True, screened_at__lt=before),
+        "Agreed to take part": Agreement.objects.filter(all_required_agreed=True, recorded_at__lt=before),
+        "Engaged (profile started)": ProfileVersion.objects.filter(created_at__lt=before),
+        "First face-to-face employer contact": Through.objects.filter(
+            engagement__face_to_face=True, engagement__happened_on__lte=end
         ),
-        "Agreed to take part": Q(
-            Exists(
-                Agreement.objects.filter(
-                    participant_id=OuterRef("pk"), all_required_agreed=True, recorded_at__lt=before
-                )
-            )
-        ),
-        "Engaged (profile started)": Q(
-            Exists(ProfileVersion.objects.filter(participant_id=OuterRef("pk"), created_at__lt=before))
-        ),
-        "First face-to-face employer contact": Q(has_face_to_face(end)),
-        "Started a job": Q(has_job_start(end)),
-        "Sustained a job for 13 weeks": Q(sustained),
+        "Started a job": JobStart.objects.filter(started_on__lte=end),
+        "Sustained a job for 13 weeks": sustained,
+    }
+    stages = {"Referred": Q()} | {
+        label: Q(Exists(qs.filter(participant_id=OuterRef("pk")))) for label, qs in ids.items()
     }
     row = queries.referral_cohort(scope, period).aggregate(
         **{f"s{i}": Count("pk", filter=q) if q else Count("pk") for i, q in enumerate(stages.values())}

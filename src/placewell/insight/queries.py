@@ -10,16 +10,20 @@ here it is read in SQL rather than per participant. ``tests/insight/test_queries
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
+from django.db import connections
 from django.db.models import (
+    Aggregate,
     Count,
     DateField,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    Func,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -83,6 +87,64 @@ def engaged_at() -> Subquery:
         .order_by("created_at")
         .values("created_at")[:1]
     )
+
+
+# Per-participant values, worked out once for everyone ----------------------------------------------------
+#
+# A correlated subquery ("the first contact of this participant") is evaluated by the database once per
+# participant row, and again wherever the same annotation is repeated (in the filter and in the result). The
+# figures below read such values from grouped queries instead (one row per participant, GROUP BY
+# participant_id), joined on the participant in one query: each table is read once for everyone.
+
+
+def per_person(qs: QuerySet, value: Aggregate | Func) -> QuerySet:
+    """One row per participant with rows in ``qs``: ``participant_id`` and ``value``, an aggregate over their
+    rows. Filter on ``value`` afterwards (``.filter(value__gte=...)``, a HAVING clause) as needed."""
+    return qs.order_by().values("participant_id").annotate(value=value).values("participant_id", "value")
+
+
+def joined(*parts: QuerySet, optional: Sequence[QuerySet] = ()) -> list[tuple]:
+    """``(participant_id, value of each part...)`` for the participants in every one of ``parts`` (each a
+    :func:`per_person` queryset, or any with ``participant_id`` and ``value`` columns), with the value of each
+    ``optional`` part or None where they have no row there. One query."""
+    sqls, params = [], []
+    for qs in (*parts, *optional):
+        sql, p = qs.query.get_compiler(using=qs.db).as_sql()
+        sqls.append(sql)
+        params.extend(p)
+    source = f"({sqls[0]}) p0"
+    for i, sql in enumerate(sqls[1:], 1):
+        kind = "INNER" if i < len(parts) else "LEFT OUTER"
+        source += f" {kind} JOIN ({sql}) p{i} ON p{i}.participant_id = p0.participant_id"
+    columns = ", ".join(f"p{i}.value" for i in range(len(sqls)))
+    with connections[parts[0].db].cursor() as cursor:
+        # Only ORM-compiled SQL and fixed aliases are put together here; every value is a parameter.
+        cursor.execute(f"SELECT p0.participant_id, {columns} FROM {source}", params)  # noqa: S608
+        return cursor.fetchall()
+
+
+def as_date(value: object) -> dt.date:
+    """A date read by :func:`joined` (SQLite returns dates as ISO text)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def as_datetime(value: object) -> dt.datetime:
+    """A moment read by :func:`joined`, timezone-aware (SQLite returns UTC text)."""
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt.UTC)
+
+
+def days_apart(pairs: Iterable[tuple[object, object]]) -> np.ndarray:
+    """Days from the second date of each pair to the first, as one array."""
+    return np.array([(as_date(later) - as_date(earlier)).days for later, earlier in pairs], dtype=float)
+
+
+def scoped(qs: QuerySet, scope: Scope) -> QuerySet:
+    return qs.filter(participant_id__in=scope.participant_ids())
 
 
 def days_between(later: str, earlier: str) -> ExpressionWrapper:
@@ -162,14 +224,17 @@ def contact_summary(scope: Scope, period: Period) -> dict[str, int]:
     return qs.aggregate(**aggregates)
 
 
-def referral_to_first_contact(scope: Scope, period: Period) -> QuerySet[Participant]:
-    """People whose first contact fell in the period, with ``days`` from referral to that contact."""
-    return (
-        scope.participants()
-        .annotate(referred_on=first_referral_on(), first_on=as_day(first_contact_at()))
-        .filter(first_on__gte=period.start, first_on__lte=period.end, referred_on__isnull=False)
-        .annotate(days=days_between("first_on", "referred_on"))
+def referral_to_first_contact(scope: Scope, period: Period) -> np.ndarray:
+    """Days from first referral to first contact, for the people whose first contact fell in the period.
+    One query."""
+    first = per_person(
+        scoped(Contact.objects.filter(with_participant=True), scope), as_day(Min("happened_at"))
     )
+    first = first.filter(value__gte=period.start, value__lte=period.end)
+    referred = per_person(scoped(Referral.objects.all(), scope), Min("referral_date")).filter(
+        value__isnull=False
+    )
+    return days_apart((on, referred_on) for _, on, referred_on in joined(first, referred))
 
 
 # Re-engagement after a gap -------------------------------------------------------------------------------
@@ -183,7 +248,7 @@ def reengagement(scope: Scope, period: Period) -> tuple[int, int]:
 
     Placewell does not record planned appointments, so a missed contact is read as a gap: 14 days without
     contact for a person receiving support. Re-engaged: their next contact came within 30 days after that.
-    Two queries, the gaps found with a window function (``LEAD``) in the database.
+    One query over the contacts, the gaps found with a window function (``LEAD``) in the database.
     """
     from django.db.models import Window
     from django.db.models.functions import Lead
@@ -211,22 +276,26 @@ def reengagement(scope: Scope, period: Period) -> tuple[int, int]:
         | Q(happened_at__lt=cut, next_at__isnull=True)
         & (Q(closed_at__isnull=True) | Q(closed_at__gt=F("happened_at") + gap))
     )
-    back = missed.filter(next_at__lte=F("happened_at") + dt.timedelta(days=GAP_DAYS + REENGAGE_DAYS))
-    people = missed.aggregate(n=Count("participant_id", distinct=True))["n"]
-    again = back.aggregate(n=Count("participant_id", distinct=True))["n"]
-    return people, again
+    soon = Q(next_at__lte=F("happened_at") + dt.timedelta(days=GAP_DAYS + REENGAGE_DAYS))
+    row = missed.aggregate(
+        people=Count("participant_id", distinct=True),
+        again=Count("participant_id", distinct=True, filter=soon),
+    )
+    return row["people"], row["again"]
 
 
 # Screening -----------------------------------------------------------------------------------------------
 
 
+def first_referred_in(scope: Scope, period: Period) -> QuerySet:
+    """The ids of the people whose first referral fell in the period (a grouped subquery)."""
+    firsts = per_person(scoped(Referral.objects.all(), scope), Min("referral_date"))
+    return firsts.filter(value__gte=period.start, value__lte=period.end).values("participant_id")
+
+
 def referral_cohort(scope: Scope, period: Period) -> QuerySet[Participant]:
     """People whose first referral fell in the period."""
-    return (
-        scope.participants()
-        .annotate(referred_on=first_referral_on())
-        .filter(referred_on__gte=period.start, referred_on__lte=period.end)
-    )
+    return scope.participants().filter(pk__in=first_referred_in(scope, period))
 
 
 def screened_out(scope: Scope, period: Period) -> tuple[int, int, list[tuple[str, int]]]:
@@ -255,25 +324,27 @@ def screened_out(scope: Scope, period: Period) -> tuple[int, int, list[tuple[str
 
 def early_leavers(scope: Scope, period: Period, has_job: Exists) -> list[tuple[str, int]]:
     """People whose record closed in the period without a job start, by how far they had got. One query."""
-    started = support_started_at()
-    qs = (
+    closed = (
         scope.participants()
         .filter(closed_at__gte=period.start_at, closed_at__lt=period.end_before)
-        .annotate(started=started)
         .filter(~Q(has_job))
+        .annotate(participant_id=F("pk"), value=F("closed_at"))
+        .values("participant_id", "value")
     )
-    early = ExpressionWrapper(F("closed_at") - F("started"), output_field=DurationField())
-    qs = qs.annotate(stayed=early)
+    started = per_person(scoped(support_start_events(), scope), Min("at"))
     thirteen = dt.timedelta(weeks=13)
-    row = qs.aggregate(
-        before=Count("pk", filter=Q(started__isnull=True)),
-        within=Count("pk", filter=Q(stayed__lte=thirteen)),
-        after=Count("pk", filter=Q(stayed__gt=thirteen)),
-    )
+    before = within = after = 0
+    for _, closed_at, started_at in joined(closed, optional=[started]):
+        if started_at is None:
+            before += 1
+        elif as_datetime(closed_at) - as_datetime(started_at) <= thirteen:
+            within += 1
+        else:
+            after += 1
     return [
-        ("Before support started", row["before"]),
-        ("Within 13 weeks of starting support", row["within"]),
-        ("After 13 weeks or more of support", row["after"]),
+        ("Before support started", before),
+        ("Within 13 weeks of starting support", within),
+        ("After 13 weeks or more of support", after),
     ]
 
 
