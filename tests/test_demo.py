@@ -16,7 +16,8 @@ def test_demo_loads_once_with_every_stage(db) -> None:  # type: ignore[no-untype
     counts = Counter(Participant.objects.values_list("status", flat=True))
     assert set(counts) == {s.value for s in Status}
     roles = Counter(User.objects.values_list("role", flat=True))
-    assert roles[Role.SPECIALIST] == 6 and roles[Role.TEAM_LEADER] == 1 and roles[Role.SERVICE_MANAGER] == 1
+    # Six specialists to begin with; the MI demo adds two to show a service with small caseloads.
+    assert roles[Role.SPECIALIST] >= 6 and roles[Role.TEAM_LEADER] == 1 and roles[Role.SERVICE_MANAGER] == 1
     assert roles[Role.EVALUATOR] == 1 and roles[Role.ADMINISTRATOR] == 1
     before = (Participant.objects.count(), User.objects.count(), Organisation.objects.count())
     call_command("load_demo", participants=120, stdout=open("/dev/null", "w"))  # noqa: SIM115

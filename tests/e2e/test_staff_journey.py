@@ -164,6 +164,8 @@ def test_audit_log_and_admin_pages_are_accessible(page, world, participant) -> N
     page.context.clear_cookies()
     sign_in(page, "evan", PASSWORD)
     assert_accessible(page)
+    page.goto("/governance/extract/")
+    assert_accessible(page)
     for path in ("/accessibility/", "/privacy/", "/no-such-page/"):
         page.goto(path)
         assert_accessible(page)
