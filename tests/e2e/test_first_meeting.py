@@ -1,6 +1,7 @@
 """The first meeting in a real browser: from a referred person's record, through eligibility, information
-and agreement, identifiers and background, the check page, randomisation and the neutral result; then the
-same flow in training mode, which allocates nothing. axe-core checks every page on the way."""
+and agreement, identifiers and background, the baseline questionnaires (the surveys app's staff pages, which
+return to the meeting), the check page, randomisation and the neutral result; then the same flow in training
+mode, which allocates nothing. axe-core checks every page on the way."""
 
 from __future__ import annotations
 
@@ -47,14 +48,41 @@ def agree_and_give_background(page, check_errors: bool = False) -> None:  # type
     continue_(page)
 
 
+def give_baseline_questionnaires(page) -> None:  # type: ignore[no-untyped-def]
+    """Answer each baseline questionnaire with the first answer to every question, leaving the last question
+    of the last one blank (a partial questionnaire still counts), then return to the meeting."""
+    assert page.get_by_role("heading", name="Baseline questionnaires").is_visible()
+    assert page.get_by_text("Not started").is_visible()
+    continue_(page)  # not done yet: the page says so
+    assert page.get_by_text("Complete every baseline questionnaire before randomising").is_visible()
+    page.get_by_role("link", name="Baseline questionnaires").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    while page.get_by_role("heading", name="Baseline questionnaires").count() == 0:
+        assert page.get_by_text(re.compile(r"Face to face · Baseline · questionnaire \d of 2")).is_visible()
+        questions = page.locator("fieldset:has(input[type=radio])").all()
+        last_page = "questionnaire 2 of 2" in page.locator(".govuk-caption-l").inner_text()
+        for question in questions[:-1] if last_page else questions:
+            question.get_by_role("radio").first.check()
+        continue_(page, "Save and continue")
+    assert page.get_by_text("Completed").is_visible()
+    continue_(page)
+
+
 def test_whole_first_meeting_then_practice(page, world) -> None:  # type: ignore[no-untyped-def]
     from placewell.participants.models import Status
+    from placewell.surveys import services as surveys
+    from placewell.surveys.models import Response
     from placewell.trials.models import Allocation
     from tests.conftest import refer
     from tests.trials.helpers import make_trial
 
     trial = make_trial(world, recruitment_closes_on=__import__("datetime").date(2099, 12, 31))
     person = refer(world, given_name="Jordan", family_name="Rivers", nhs_number="")
+    # The service's baseline wave, cut to two short questionnaires to keep the journey short.
+    waves = surveys.ensure_default_waves(by=world.mandy, service=world.service)
+    baseline = next(w for w in waves if w.is_baseline)
+    surveys.update_wave(by=world.mandy, wave=baseline, changes={"instruments": ["gad7", "ons4"]})
     sign_in(page, "alice", PASSWORD)
     page.goto(f"/participants/{person.pk}/")
     assert_accessible(page)
@@ -74,6 +102,10 @@ def test_whole_first_meeting_then_practice(page, world) -> None:  # type: ignore
     person.refresh_from_db()
     assert person.status == Status.AGREED and person.employment_status == "out_of_work"
 
+    give_baseline_questionnaires(page)
+    sent = Response.objects.filter(participant=person, state="submitted")
+    assert sorted(r.instrument_id for r in sent) == ["gad7", "ons4"]
+    assert {r.mode for r in sent} == {"face_to_face"} and sent.get(instrument_id="ons4").is_partial
     assert page.get_by_role("heading", name="Check before you randomise").is_visible()
     assert page.get_by_text("North site · Out of work").is_visible()
     continue_(page, "Randomise")
@@ -86,6 +118,7 @@ def test_whole_first_meeting_then_practice(page, world) -> None:  # type: ignore
     page.get_by_label(re.compile("The person is here")).check()
     continue_(page, "Randomise")
     allocation = Allocation.objects.get(participant=person)
+    assert person.survey_enrolment.trial_reference == trial.registration_number
     assert page.get_by_role("heading", name="Result").is_visible()
     assert page.get_by_test_id("result").inner_text() == allocation.arm.participant_label
     if allocation.arm.is_treatment:

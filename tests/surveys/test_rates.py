@@ -74,11 +74,8 @@ def test_response_rate_by_arm_through_the_registered_arm_source(world, five) -> 
         dan.pk: "Control",
         eve.pk: "Treatment",
     }
-    rates.register_arm_source(lambda ref, ids: {pid: arms[pid] for pid in ids} if ref == "" else {})
-    try:
+    with rates.using_arm_source(lambda ref, ids: {pid: arms[pid] for pid in ids} if ref == "" else {}):
         table = rates.response_rates([world.service])
-    finally:
-        rates.clear_arm_source()
     assert table.arms == ["Control", "Treatment"]
     cells = dict(table.rows[0].arm_cells)
     # Treatment: Ann responded, Cat refused, Eve outstanding -> 1 of 3 = 33.3%.

@@ -1,7 +1,8 @@
 """Demo survey data: baseline and follow-up responses for the demo participants, through the real actions.
 
-Each participant in the survey sample gets a baseline a few weeks after referral; the monthly batches are then
-run month by month up to today, as the scheduled command would have done. About 42% of follow-ups get a
+Each participant in the survey sample gets a baseline a few weeks after referral (demo trial participants
+already have theirs, given in the first meeting before randomisation: :func:`record_baseline`); the monthly
+batches are then run month by month up to today, as the scheduled command would have done. About 42% of follow-ups get a
 response, near the Health-led Trials' 12-month response rate of 41.8% (seed 001, Table 6.2; BRIEF.md); the
 rest get calls or visits, some until the attempts rule makes them non-responses. Answers come from a latent
 wellbeing level per person that improves a little over time, so the panels and tables have something to show;
@@ -20,6 +21,7 @@ from django.utils import timezone
 from placewell.accounts.models import Role, User
 from placewell.engine.measures import get_instrument
 from placewell.participants.choices import SurveyMode
+from placewell.participants.models import Participant
 from placewell.surveys import fieldwork, services
 from placewell.surveys.models import ContactAttempt, Invitation, SurveyEnrolment
 
@@ -41,8 +43,10 @@ def _answers(rng: random.Random, instrument_id: str, level: float) -> dict[str, 
     return out
 
 
-def _respond(rng: random.Random, invitation: Invitation, by: User, level: float, day: dt.date) -> None:
-    mode = (
+def _respond(
+    rng: random.Random, invitation: Invitation, by: User, level: float, day: dt.date, mode: str = ""
+) -> None:
+    mode = mode or (
         invitation.mode
         if invitation.mode != SurveyMode.WEB
         else rng.choice([SurveyMode.WEB, SurveyMode.PHONE])
@@ -57,6 +61,20 @@ def _respond(rng: random.Random, invitation: Invitation, by: User, level: float,
             invitation=invitation,
             completed_on=day,
         )
+
+
+def record_baseline(rng: random.Random, participant: Participant, by: User, day: dt.date) -> None:
+    """Give a demo participant their baseline face to face on ``day``, as in a trial's first meeting.
+
+    The baseline date is set to that day first, so follow-ups fall due from it.
+    """
+    enrolment = fieldwork.enrolment_of(participant)
+    if enrolment is None:
+        return
+    fieldwork.correct_baseline_date(by=None, enrolment=enrolment, baseline_date=day)
+    progress = fieldwork.baseline_progress(participant)
+    if progress.invitation is not None and progress.missing:
+        _respond(rng, progress.invitation, by, rng.betavariate(2.2, 2.8), day, SurveyMode.FACE_TO_FACE)
 
 
 def _chase(rng: random.Random, invitation: Invitation, by: User, today: dt.date) -> None:
@@ -105,11 +123,13 @@ def load_responses(rng: random.Random, progress: Callable[[str], None]) -> None:
             p.referrals.order_by("referral_date").values_list("referral_date", flat=True).first() or today
         )
         baseline = min(referred + dt.timedelta(days=rng.randint(7, 28)), today)
-        fieldwork.correct_baseline_date(by=None, enrolment=enrolment, baseline_date=baseline)
         level[p.pk] = rng.betavariate(2.2, 2.8)
         by = p.specialist or User.objects.filter(team=p.team_id, role=Role.SPECIALIST).order_by("pk").first()
         assert by is not None
         staff[p.pk] = by
+        if fieldwork.baseline_progress(p).sent:  # given in a trial's first meeting: keep it as it was
+            continue
+        fieldwork.correct_baseline_date(by=None, enrolment=enrolment, baseline_date=baseline)
         for invitation in enrolment.invitations.select_related("wave", "participant"):
             if invitation.participant.may_contact_for_research:
                 _respond(rng, invitation, by, level[p.pk], baseline)

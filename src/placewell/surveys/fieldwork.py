@@ -29,6 +29,7 @@ from placewell.surveys.models import (
     DEFAULT_INSTRUMENTS,
     ContactAttempt,
     Invitation,
+    Response,
     SurveyEnrolment,
     SurveyLink,
     SurveyWave,
@@ -48,6 +49,9 @@ DEFAULT_WAVES = (
     ("12-month", "12-month follow-up", 12, [*DEFAULT_INSTRUMENTS, "client_experience"]),
 )
 """Baseline, 4 and 12 months: the Health-led Trials' survey points (seed 001, section 1.6)."""
+
+REFERENCE_LENGTH = 60
+"""The length of ``trial_reference`` on waves and enrolments."""
 
 WAVE_FIELDS = (
     "name",
@@ -435,6 +439,163 @@ def correct_baseline_date(
         service_id=enrolment.service_id,
         summary=f"Corrected the survey baseline date to {baseline_date:%-d %B %Y}",
         changes=audit.diff({"baseline_date": before}, {"baseline_date": baseline_date}),
+        request=request,
+    )
+    return enrolment
+
+
+@dataclass(frozen=True)
+class BaselineProgress:
+    """How far a participant's baseline questionnaires have got.
+
+    ``sent`` holds the instruments of the baseline wave with a response sent, complete or partial. A partial
+    response counts: answering is voluntary, so a person who leaves a question blank (or declines a whole
+    questionnaire, recorded with every question blank) has still given their baseline, and whether they may
+    join a trial must not depend on what they choose to answer. Unanswered items are kept as missing and the
+    analysis deals with them (docs/how-to/surveys.md, "Baseline questionnaires in a trial's first meeting").
+    """
+
+    invitation: Invitation | None
+    instruments: tuple[str, ...] = ()
+    sent: frozenset[str] = frozenset()
+
+    @property
+    def missing(self) -> list[str]:
+        return [i for i in self.instruments if i not in self.sent]
+
+    @property
+    def complete(self) -> bool:
+        return self.invitation is not None and not self.missing
+
+
+def baseline_progress(participant: Participant) -> BaselineProgress:
+    """The participant's baseline invitation and which of its questionnaires have been sent (two queries).
+
+    No invitation (the person is not in the survey sample) means the baseline cannot be complete.
+    """
+    invitation = (
+        Invitation.objects.filter(participant=participant, wave__is_baseline=True)
+        .select_related("wave")
+        .order_by("-id")
+        .first()
+    )
+    if invitation is None:
+        return BaselineProgress(None)
+    sent = Response.objects.filter(invitation=invitation, state=Response.State.SUBMITTED).values_list(
+        "instrument_id", flat=True
+    )
+    return BaselineProgress(invitation, tuple(invitation.wave.instruments), frozenset(sent))
+
+
+def has_complete_baseline(participant: Participant) -> bool:
+    """Whether every questionnaire of the participant's baseline wave has been sent (partial ones count, as
+    in :class:`BaselineProgress`), in one query."""
+    rows = list(
+        Response.objects.filter(
+            invitation__participant=participant,
+            invitation__wave__is_baseline=True,
+            state=Response.State.SUBMITTED,
+        )
+        .order_by()
+        .values_list("instrument_id", "invitation__wave__instruments")
+    )
+    return bool(rows) and set(rows[0][1]) <= {instrument for instrument, _ in rows}
+
+
+def enrolment_of(participant: Participant) -> SurveyEnrolment | None:
+    """The participant's place in the survey sample, if they have one."""
+    return SurveyEnrolment.objects.filter(participant=participant).first()
+
+
+def _waves_for_reference(by: User | None, service_id: int, reference: str) -> list[SurveyWave]:
+    """The waves run under ``reference``; the first time, copies of the service's own waves (or the defaults).
+
+    Each wave is created with ``get_or_create`` so that two people joining a trial at the same moment cannot
+    both create it: the second waits for the first and then finds it.
+    """
+    existing = list(SurveyWave.objects.filter(service_id=service_id, trial_reference=reference))
+    if existing:
+        return existing
+    template = list(SurveyWave.objects.filter(service_id=service_id, trial_reference=""))
+    if not template:
+        service = Service.objects.get(pk=service_id)
+        return ensure_default_waves(by=by, service=service, trial_reference=reference)
+    waves = []
+    for wave in template:
+        copy, _ = SurveyWave.objects.get_or_create(
+            service_id=service_id,
+            trial_reference=reference,
+            key=wave.key,
+            defaults={
+                **{f: getattr(wave, f) for f in WAVE_FIELDS},
+                "order": wave.order,
+                "is_baseline": wave.is_baseline,
+            },
+        )
+        waves.append(copy)
+    audit.record(
+        by,
+        A.CONFIGURE,
+        "survey_wave",
+        "",
+        service_id=service_id,
+        summary=f"Set up survey waves for {reference}, copied from the service's waves",
+    )
+    return waves
+
+
+def set_trial_reference(
+    *,
+    by: User | None,
+    enrolment: SurveyEnrolment,
+    trial_reference: str,
+    request: HttpRequest | None = None,
+) -> SurveyEnrolment:
+    """Survey this sample member under a trial's own waves, so that waves and response rates are per trial.
+
+    Called when the person is randomised. The trial's waves are made from the service's on first use; the
+    baseline invitation (and any answers given to it) moves to the trial's baseline wave, and follow-ups are
+    then issued from the trial's waves. Refused once follow-ups have been issued, since they belong to the
+    waves they were issued from. The refusals come before anything is written; the writes and their audit
+    event are one atomic step (:func:`_move_to_waves`).
+    """
+    reference = trial_reference.strip()
+    if len(reference) > REFERENCE_LENGTH:
+        raise SurveyError("The trial reference is too long: use the trial's registration number")
+    if enrolment.trial_reference == reference:
+        return enrolment
+    if enrolment.invitations.filter(wave__is_baseline=False).exists():
+        raise SurveyError(
+            "This person's survey follow-ups have already been issued, so their survey waves can no longer "
+            "change"
+        )
+    return _move_to_waves(by, enrolment, reference, request)
+
+
+@transaction.atomic(savepoint=False)
+def _move_to_waves(
+    by: User | None, enrolment: SurveyEnrolment, reference: str, request: HttpRequest | None
+) -> SurveyEnrolment:
+    """The writes of :func:`set_trial_reference`. No savepoint of its own (it usually runs inside a
+    randomisation's transaction): an error part-way rolls back the whole enclosing transaction."""
+    waves = _waves_for_reference(by, enrolment.service_id, reference)
+    before = enrolment.trial_reference
+    enrolment.trial_reference = reference
+    enrolment.save(update_fields=["trial_reference"])
+    baseline = next((w for w in waves if w.is_baseline), None)
+    if baseline is not None:
+        enrolment.invitations.update(wave=baseline)
+    audit.record(
+        by,
+        A.UPDATE,
+        "survey_enrolment",
+        enrolment.pk,
+        participant_id=enrolment.participant_id,
+        service_id=enrolment.service_id,
+        summary=f"Surveyed with the waves of {reference}"
+        if reference
+        else "Surveyed with the service's waves",
+        changes=audit.diff({"trial_reference": before}, {"trial_reference": reference}),
         request=request,
     )
     return enrolment

@@ -13,15 +13,19 @@ people invited who responded. Definitions (stated on the page):
 
 Arms come from a trial: the trials app registers a function with :func:`register_arm_source` that maps
 participant ids to arm labels, given the wave's trial reference (empty for a service's own waves). Until one
-is registered, and for anyone it leaves out, everyone is in "All".
+is registered, and for anyone it leaves out, everyone is in "All". Arms are a blinding matter, so the same
+registration says who may see them (``may_see``, given the viewer and the trial reference): the trials app
+applies its own rule there, and a viewer it refuses sees every wave of that trial as "All" only.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from placewell.accounts.models import Service
 from placewell.engine.measures import INSTRUMENTS
@@ -33,22 +37,50 @@ ALL = "All"
 ArmSource = Callable[[str, Sequence[int]], Mapping[int, str]]
 """``(trial_reference, participant_ids) -> {participant_id: arm label}``; ids it leaves out count as "All"."""
 
-_arm_source: list[ArmSource] = []
+ArmVisibility = Callable[[Any, str], bool]
+"""``(viewer, trial_reference) -> bool``: whether this viewer may see arms for that trial reference."""
+
+_arm_source: list[tuple[ArmSource, ArmVisibility | None]] = []
 
 
-def register_arm_source(source: ArmSource) -> None:
-    """Let a trials app say which arm each participant is in (it replaces any earlier source)."""
-    _arm_source[:] = [source]
+def register_arm_source(source: ArmSource, *, may_see: ArmVisibility | None = None) -> None:
+    """Let a trials app say which arm each participant is in, and who may see arms (it replaces any earlier
+    source). Without ``may_see`` anyone who may open the response rates sees the arms."""
+    _arm_source[:] = [(source, may_see)]
 
 
 def clear_arm_source() -> None:
     _arm_source.clear()
 
 
-def arms_for(trial_reference: str, participant_ids: Sequence[int]) -> dict[int, str]:
+@contextmanager
+def using_arm_source(source: ArmSource, *, may_see: ArmVisibility | None = None) -> Iterator[None]:
+    """Use ``source`` for a while (tests), then put back whatever was registered before."""
+    previous = list(_arm_source)
+    register_arm_source(source, may_see=may_see)
+    try:
+        yield
+    finally:
+        _arm_source[:] = previous
+
+
+def may_see_arms(viewer: Any, trial_reference: str) -> bool:
     if not _arm_source:
+        return False
+    may_see = _arm_source[0][1]
+    return may_see is None or bool(may_see(viewer, trial_reference))
+
+
+def arms_for(trial_reference: str, participant_ids: Sequence[int], viewer: Any = None) -> dict[int, str]:
+    """Each participant's arm label, or "All" for everyone when there is no source or the viewer may not see
+    arms for this trial reference."""
+    if not may_see_arms(viewer, trial_reference):
         return dict.fromkeys(participant_ids, ALL)
-    found = _arm_source[0](trial_reference, participant_ids)
+    return _lookup(trial_reference, participant_ids)
+
+
+def _lookup(trial_reference: str, participant_ids: Sequence[int]) -> dict[int, str]:
+    found = _arm_source[0][0](trial_reference, participant_ids)
     return {pid: found.get(pid, ALL) for pid in participant_ids}
 
 
@@ -93,8 +125,12 @@ class RateTable:
     rows: list[RateRow]
 
 
-def response_rates(services: Iterable[Service] | None = None) -> RateTable:
-    """The response-rate table for the waves of ``services`` (all services when None)."""
+def response_rates(services: Iterable[Service] | None = None, *, viewer: Any = None) -> RateTable:
+    """The response-rate table for the waves of ``services`` (all services when None).
+
+    Arms are shown only where the registered source allows ``viewer`` to see them (the trials app's blinding
+    rules); otherwise every wave counts everyone under "All".
+    """
     waves = SurveyWave.objects.select_related("service").order_by("service__name", "trial_reference", "order")
     invitations = Invitation.objects.exclude(participant__status=Status.ERASED)
     if services is not None:
@@ -113,10 +149,17 @@ def response_rates(services: Iterable[Service] | None = None) -> RateTable:
         by_wave[wave_id].append((pk, participant_id, status))
     arms: set[str] = set()
     rows = []
+    visible: dict[str, bool] = {}
     for wave in wave_list:
         row = RateRow(wave)
         members = by_wave.get(wave.pk, [])
-        arm_of = arms_for(wave.trial_reference, [m[1] for m in members])
+        ids = [m[1] for m in members]
+        if wave.trial_reference not in visible:
+            visible[wave.trial_reference] = may_see_arms(viewer, wave.trial_reference)
+        if visible[wave.trial_reference]:
+            arm_of = _lookup(wave.trial_reference, ids)
+        else:
+            arm_of = dict.fromkeys(ids, ALL)
         for pk, participant_id, status in members:
             arm = arm_of[participant_id]
             arms.add(arm)

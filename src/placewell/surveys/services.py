@@ -29,14 +29,19 @@ from placewell.participants.choices import SurveyMode
 from placewell.participants.models import Participant
 from placewell.surveys.errors import LinkUnusable, SurveyError
 from placewell.surveys.fieldwork import (
+    BaselineProgress,
     add_months,
     attempts_exhausted,
+    baseline_progress,
     close_for_withdrawal,
     enrol,
+    enrolment_of,
     ensure_default_waves,
     erase_survey_data,
+    has_complete_baseline,
     issue_monthly_batch,
     record_attempt,
+    set_trial_reference,
     update_survey_contact,
     update_wave,
 )
@@ -49,14 +54,18 @@ if TYPE_CHECKING:
     from placewell.accounts.models import User
 
 __all__ = [
+    "BaselineProgress",
     "add_months",
     "attempts_exhausted",
+    "baseline_progress",
     "close_for_withdrawal",
     "create_link",
     "enrol",
+    "enrolment_of",
     "ensure_default_waves",
     "erase_survey_data",
     "find_link",
+    "has_complete_baseline",
     "issue_monthly_batch",
     "load_licensed_wording",
     "record_attempt",
@@ -64,6 +73,7 @@ __all__ = [
     "record_scores_view",
     "rescore_responses",
     "save_link_answers",
+    "set_trial_reference",
     "submit_link",
     "update_survey_contact",
     "update_wave",

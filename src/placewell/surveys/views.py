@@ -2,6 +2,10 @@
 
 Every page asks the permission policy first; a participant outside the user's scope is a 404 (through
 ``participants.access.get_participant``), and roles without access to personal records get a 403.
+
+Administering can start from another page (a trial's first meeting asks for the baseline questionnaires): a
+``next`` address, accepted only as a path on this site (:func:`local_next`), carries the specialist through
+the wave's questionnaires one after another and back to where they came from.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from placewell.accounts.models import Service
@@ -29,6 +35,41 @@ from placewell.surveys.models import ContactAttempt, Invitation, Response, Surve
 from placewell.surveys.questionnaire import AnswersForm, present, present_many
 
 PAGE_SIZE = 50
+
+
+def local_next(request: HttpRequest) -> str:
+    """The ``next`` address of the request if it is a path on this site, else an empty string.
+
+    Only a path is accepted (``/trials/...``): not another host, not a scheme such as ``javascript:``, not a
+    scheme-relative ``//host`` or a backslash variant, so the page cannot be used to send people elsewhere.
+    """
+    value = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        not value.startswith("/")
+        or value.startswith(("//", "/\\"))
+        or not url_has_allowed_host_and_scheme(value, allowed_hosts=set(), require_https=False)
+    ):
+        return ""
+    return value
+
+
+def _administer_url(p: Participant, instrument: str, mode: str, invitation: int | None, next_url: str) -> str:
+    query = {"mode": mode}
+    if invitation:
+        query["invitation"] = str(invitation)
+    if next_url:
+        query["next"] = next_url
+    return reverse("surveys:administer", args=[p.pk, instrument]) + "?" + urlencode(query)
+
+
+def _still_to_ask(invitation: Invitation | None) -> list[str]:
+    """The invitation's questionnaires with nothing sent yet, in the wave's order."""
+    if invitation is None:
+        return []
+    sent = set(
+        invitation.responses.filter(state=Response.State.SUBMITTED).values_list("instrument_id", flat=True)
+    )
+    return [i for i in invitation.wave.instruments if i not in sent]
 
 
 def _invitations(participant: Participant) -> list[Invitation]:
@@ -56,6 +97,7 @@ def participant_surveys(request: HttpRequest, pk: int) -> HttpResponse:
         "responses": responses,
         "titles": {k: i.title for k, i in INSTRUMENTS.items()},
         "can_edit": has_perm(request.user, Perm.EDIT_PARTICIPANT),
+        "next_url": local_next(request),
     }
     return render(request, "surveys/participant.html", context)
 
@@ -70,6 +112,9 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Added to the survey sample; the baseline survey is due today")
+        next_url = local_next(request)
+        if next_url:
+            return redirect(next_url)
     return redirect("surveys:participant", pk=p.pk)
 
 
@@ -83,12 +128,10 @@ def administer_start(request: HttpRequest, pk: int) -> HttpResponse:
     if invitations:
         initial["mode"] = invitations[0].mode if invitations[0].mode != SurveyMode.WEB else SurveyMode.PHONE
     form = AdministerStartForm(request.POST or None, invitations=invitations, initial=initial)
+    next_url = local_next(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        url = reverse("surveys:administer", args=[p.pk, data["instrument"]]) + f"?mode={data['mode']}"
-        if data["invitation"]:
-            url += f"&invitation={data['invitation']}"
-        return redirect(url)
+        return redirect(_administer_url(p, data["instrument"], data["mode"], data["invitation"], next_url))
     return render(
         request,
         "web/form_page.html",
@@ -96,7 +139,7 @@ def administer_start(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "title": "Administer a questionnaire",
             "caption": p.full_name,
-            "back_url": reverse("surveys:participant", args=[p.pk]),
+            "back_url": next_url or reverse("surveys:participant", args=[p.pk]),
         },
     )
 
@@ -112,9 +155,12 @@ def administer(request: HttpRequest, pk: int, instrument: str) -> HttpResponse:
     invitation = None
     if request.GET.get("invitation", "").isdigit():
         invitation = get_object_or_404(Invitation, pk=int(request.GET["invitation"]), participant=p)
+    next_url = local_next(request)
     questionnaire = present_many([instrument])[0]
     form = AnswersForm(request.POST or None, questions=questionnaire.questions)
-    date_form = CompletedOnForm(request.POST or None, initial={"completed_on": None})
+    # Asked from another page (the first meeting), the answers are being given now: today is filled in.
+    today = timezone.localdate() if next_url else None
+    date_form = CompletedOnForm(request.POST or None, initial={"completed_on": today})
     if request.method == "POST" and form.is_valid() & date_form.is_valid():
         try:
             services.record_response(
@@ -132,7 +178,15 @@ def administer(request: HttpRequest, pk: int, instrument: str) -> HttpResponse:
             target.add_error(exc.field if exc.field in target.fields else None, str(exc))
         else:
             messages.success(request, f"{questionnaire.title} saved")
-            return redirect("surveys:participant", pk=p.pk)
+            if not next_url:
+                return redirect("surveys:participant", pk=p.pk)
+            remaining = _still_to_ask(invitation)
+            if remaining:
+                return redirect(_administer_url(p, remaining[0], mode, invitation.pk, next_url))  # type: ignore[union-attr]
+            return redirect(next_url)
+    position = None
+    if next_url and invitation is not None and instrument in invitation.wave.instruments:
+        position = (invitation.wave.instruments.index(instrument) + 1, len(invitation.wave.instruments))
     return render(
         request,
         "surveys/administer.html",
@@ -143,7 +197,10 @@ def administer(request: HttpRequest, pk: int, instrument: str) -> HttpResponse:
             "date_form": date_form,
             "mode_label": SurveyMode(mode).label,
             "invitation": invitation,
-            "back_url": reverse("surveys:administer_start", args=[p.pk]),
+            "position": position,
+            "next_url": next_url,
+            "back_url": next_url or reverse("surveys:administer_start", args=[p.pk]),
+            "cancel_url": next_url or reverse("surveys:participant", args=[p.pk]),
         },
     )
 

@@ -49,5 +49,8 @@ def response_rates(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "surveys/rates.html",
-        {"table": rates.response_rates(services), "dist": rates.distribution(services)},
+        {
+            "table": rates.response_rates(services, viewer=request.user),
+            "dist": rates.distribution(services),
+        },
     )

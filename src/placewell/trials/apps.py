@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class TrialsConfig(AppConfig):
@@ -16,3 +16,7 @@ class TrialsConfig(AppConfig):
             )
         )
         register_demo_step("trials", demo.load_demo_trial, order=50)
+        if apps.is_installed("placewell.surveys"):
+            from placewell.trials import survey_link
+
+            survey_link.register()

@@ -17,7 +17,9 @@ An app that provides questionnaires registers a step in its ``AppConfig.ready``:
 
 The first meeting then shows a "Baseline questionnaires" page listing each step with a link (the step's page
 sends the specialist back to ``return_to`` when done), and ``services.randomise`` refuses anyone with an
-incomplete step. With no step registered the page is left out of the flow.
+incomplete step. With no step registered the page is left out of the flow. A step may also say how the demo
+fills it in (``fill_for_demo(participant, trial, by, on, rng)``), so that demo participants are randomised
+after their baseline, as real ones are.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import datetime as dt
+    import random
+
+    from placewell.accounts.models import User
     from placewell.participants.models import Participant
     from placewell.trials.models import Trial
 
@@ -38,6 +44,7 @@ class BaselineStep:
     url: Callable[[Participant, Trial, str], str]
     is_complete: Callable[[Participant, Trial], bool]
     order: int = 100
+    fill_for_demo: Callable[[Participant, Trial, User, dt.date, random.Random], None] | None = None
 
 
 _STEPS: dict[str, BaselineStep] = {}

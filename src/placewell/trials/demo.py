@@ -4,7 +4,8 @@ Brightpath IPS's North team stands in for Sheffield City Region (in-work and out
 South team for the West Midlands (out-of-work only), as in the Health-led Trials (seed 001, sections 1.5 to
 1.7). In-work recruits are allocated 1:2 from the fourth month, to steer the treatment group towards the
 planned 70/30 out-of-work/in-work split (section 1.7). Every person is referred, screened, agreed and
-randomised through the real actions, so the demo exercises the real rules.
+randomised through the real actions, so the demo exercises the real rules: each gives the baseline
+questionnaires first (the registered baseline steps' demo answers), since randomisation waits for them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from placewell.accounts.models import Role, Service, User
 from placewell.engine.randomisation import stratum_key
 from placewell.participants import services as participants
 from placewell.participants.models import AgreementDocument, EligibilityRuleSet
-from placewell.trials import services
+from placewell.trials import baseline, services
 from placewell.trials.models import Trial
 
 DEMO_TRIAL = "Health-led Employment Trial (demo)"
@@ -167,6 +168,9 @@ def load_demo_trial(rng: random.Random, progress: Callable[[str], None], n: int 
             format="plain",
             answers={s.pk: True for s in statements},
         )
+        for step in baseline.incomplete_steps(p, trial):
+            if step.fill_for_demo is not None:
+                step.fill_for_demo(p, trial, specialist, min(on, today), rng)
         allocation = services.randomise(by=specialist, trial=trial, participant=p, on=on)
         if allocation.arm.is_treatment:
             participants.start_support(by=specialist, participant=p)

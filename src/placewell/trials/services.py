@@ -36,6 +36,7 @@ from placewell.engine.randomisation import (
     parse_allocation_list,
 )
 from placewell.participants.models import Participant
+from placewell.trials import hooks
 from placewell.trials.checks import (
     NOTHING,
     describe_group,
@@ -474,7 +475,8 @@ def randomise(
     gives it); it decides the ratio in force and whether the recruitment window is open.
     """
     day = on or timezone.localdate()
-    trial = Trial.objects.select_related("service").get(pk=trial.pk)  # its state as of now, not as loaded
+    # Its state as of now, not as loaded; the seed comes in the same query.
+    trial = Trial.objects.select_related("service", "secret").get(pk=trial.pk)
     _refuse_user(by, trial, participant)
     problems = readiness_problems(trial, participant, day)
     if problems:
@@ -484,12 +486,14 @@ def randomise(
     # so the lock is held for the engine step and three writes only.
     arms = list(trial.arms.all())
     try:
-        seed = int(TrialSecret.objects.get(trial=trial).seed)
+        seed = int(trial.secret.seed)
         if trial.method == Method.LIST:
             mechanism: Any = stored_list(trial, key, arms)
         else:
             mechanism = build_design(trial, seed, arms)
         with transaction.atomic():
+            for hook in hooks.joining_trial_hooks():
+                hook(by, trial, participant, request)
             return _allocate_locked(by, trial, participant, key, values, day, arms, mechanism, request)
     except IntegrityError:
         raise TrialError(
@@ -518,10 +522,9 @@ def _allocate_locked(
             + ") is not one this trial recruits. Check their "
             f"site and background answers; if they are right, the person cannot take part. {NOTHING}"
         )
-    if Allocation.objects.filter(participant=participant).exists():
-        raise TrialError(
-            f"This person has already been randomised; a person is randomised once only. {NOTHING}"
-        )
+    # A second randomisation of the same person (two submissions at once) is stopped by the database's
+    # "randomised_once" constraint on the insert below, which rolls back the slot too; not checked again here,
+    # to keep the lock short (readiness_problems has already refused anyone randomised before).
     arms = {a.code: a for a in arm_list}
     if trial.method == Method.MINIMISATION:
         locked = Trial.objects.select_for_update().only("pk", "minimisation_state").get(pk=trial.pk)

@@ -116,6 +116,9 @@ class Meeting:
             "base_template": base or template,
             "urls": {
                 "background": self.url("background"),
+                "before_check": self.url(
+                    "baseline" if self.participant is not None and baseline.baseline_steps() else "background"
+                ),
                 "result": "" if self.practice else self.url("result"),
             },
         }
@@ -469,14 +472,6 @@ def check(request: HttpRequest, trial: int, pk: int | None = None) -> HttpRespon
     if not (m.eligible() and m.agreed()):
         return redirect(m.next_url())
     form = RandomiseForm(request.POST if request.method == "POST" else None)
-    group = ""
-    if m.participant is not None:
-        try:
-            key, _ = stratum_for(m.trial, m.participant)
-            stratum = m.trial.strata.filter(key=key).first()
-            group = stratum.label if stratum else "Not a group this trial recruits"
-        except TrialError as exc:
-            form.add_error(None, str(exc))
     if request.method == "POST" and form.is_valid():
         if m.practice:
             return _practice_result(m)
@@ -487,6 +482,16 @@ def check(request: HttpRequest, trial: int, pk: int | None = None) -> HttpRespon
         else:
             m.wizard.clear()
             return redirect(m.url("result"))
+    # The person's group is worked out only for showing the page: randomise works it out for itself.
+    group = ""
+    if m.participant is not None:
+        try:
+            key, _ = stratum_for(m.trial, m.participant)
+            stratum = m.trial.strata.filter(key=key).first()
+            group = stratum.label if stratum else "Not a group this trial recruits"
+        except TrialError as exc:
+            if not form.non_field_errors():
+                form.add_error(None, str(exc))
     rows = [
         ("Person", m.person.full_name),
         ("Trial", f"{m.trial.name} ({m.trial.registration_number})"),
