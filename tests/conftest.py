@@ -38,11 +38,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # default they are deselected (not skipped), and pytest reports how many were deselected.
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        needs_pg = [item for item in items if item.get_closest_marker("postgres")]
-        if needs_pg:
-            config.hook.pytest_deselected(items=needs_pg)
-            items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+    # Likewise tests of SQLite-only machinery (the SQLite backup) are deselected on PostgreSQL.
+    other = "sqlite" if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else "postgres"
+    elsewhere = [item for item in items if item.get_closest_marker(other)]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = [item for item in items if not item.get_closest_marker(other)]
 
 
 PASSWORD = "correct-horse-battery-staple-42"

@@ -8,8 +8,8 @@ import time_machine
 from django.db.models import Q
 
 from placewell.casework import alerts, services
-from placewell.casework.dates import add_months
 from placewell.participants import services as ps
+from placewell.web.months import add_months
 from tests.casework.conftest import at, supported
 
 START = dt.date(2027, 3, 1)

@@ -19,10 +19,10 @@ def _counts() -> dict[str, int]:
     return {m._meta.db_table: m.objects.count() for m in apps.get_models() if m._meta.managed}
 
 
+@pytest.mark.sqlite
 @pytest.mark.django_db(transaction=True)
 def test_sqlite_backup_restores_into_a_fresh_database_with_every_record(cohort, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    if backup.engine() != backup.SQLITE:
-        pytest.skip("the SQLite backup is tested on SQLite")
+    assert backup.engine() == backup.SQLITE
     expected = _counts()
     assert expected["participants_participant"] == 4
     target = tmp_path / "placewell.sqlite3"
@@ -40,9 +40,9 @@ def test_sqlite_backup_restores_into_a_fresh_database_with_every_record(cohort, 
         call_command("backup_database", str(target), stdout=io.StringIO())
 
 
+@pytest.mark.sqlite
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    if backup.engine() != backup.SQLITE:
-        pytest.skip("the SQLite restore is tested on SQLite")
+    assert backup.engine() == backup.SQLITE
     bad = tmp_path / "notes.txt"
     bad.write_text("not a database")
     with pytest.raises(CommandError, match="not a readable SQLite database"):

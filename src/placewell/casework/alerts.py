@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from placewell.casework.dates import SupportDates, add_months, support_dates
+from placewell.casework.dates import SupportDates, support_dates
 from placewell.casework.models import Contact, EndingNotice
 from placewell.employers.services import first_face_to_face_for
 from placewell.participants.models import Participant, Status
+from placewell.web.months import add_months
 
 OPEN_STATUSES = (Status.ACTIVE, Status.IN_WORK)
 NO_CONTACT_DAYS = 14

@@ -8,7 +8,6 @@ one query.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,14 +22,6 @@ from placewell.participants.models import Status
 class SupportDates:
     support_started: dt.date | None = None  # first move from agreed to receiving support
     in_work_since: dt.date | None = None  # latest move into work
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` calendar months later, or the month's last day when it is shorter
-    (31 January + 1 month = 28 or 29 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def support_dates(participant_ids: Iterable[int]) -> dict[int, SupportDates]:

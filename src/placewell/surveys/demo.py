@@ -24,6 +24,7 @@ from placewell.participants.choices import SurveyMode
 from placewell.participants.models import Participant
 from placewell.surveys import fieldwork, services
 from placewell.surveys.models import ContactAttempt, Invitation, SurveyEnrolment
+from placewell.web.months import add_months
 
 RESPONSE_RATE = 0.42
 """Near the Health-led Trials' 12-month survey response, 41.8% (seed 001, Table 6.2)."""
@@ -103,7 +104,7 @@ def _months(first: dt.date, last: dt.date) -> list[dt.date]:
     out, day = [], first.replace(day=1)
     while day <= last:
         out.append(day)
-        day = fieldwork.add_months(day, 1)
+        day = add_months(day, 1)
     return out
 
 

@@ -10,7 +10,6 @@ by the service are not fed to the survey sample.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from placewell.surveys.models import (
     SurveyLink,
     SurveyWave,
 )
+from placewell.web.months import add_months, month_end
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -66,19 +66,8 @@ WAVE_FIELDS = (
 )
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, or the month's last day when it is shorter (31 Jan + 1 = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def batch_label(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def _check_instruments(ids: object) -> list[str]:
