@@ -39,7 +39,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     from django.conf import settings
 
     # Likewise tests of SQLite-only machinery (the SQLite backup) are deselected on PostgreSQL.
-    other = "sqlite" if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else "postgres"
+    other = (
+        "sqlite" if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else "postgres"
+    )
     elsewhere = [item for item in items if item.get_closest_marker(other)]
     if elsewhere:
         config.hook.pytest_deselected(items=elsewhere)
