@@ -21,7 +21,9 @@ from placewell.trials.design import TrialError
 from placewell.trials.models import Allocation
 from tests.trials.helpers import ON, agreed, make_trial
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Real transactions: each worker thread commits on its own connection. The starter content a flush removes
+# is put back by the ``world`` fixture.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 WORKERS = 16
 PER_STRATUM = 700
