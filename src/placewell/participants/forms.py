@@ -207,6 +207,11 @@ class StatementForm(GovukForm):
     )
 
 
+def _not_known_choice(label: str, options: list[tuple[str, str]]) -> forms.ChoiceField:
+    """An optional drop-down of the record's categories, starting with "Not known"."""
+    return forms.ChoiceField(label=label, required=False, choices=[("", "Not known"), *options])
+
+
 class DetailsForm(GovukForm):
     """The participant record (every field optional except the name)."""
 
@@ -228,16 +233,10 @@ class DetailsForm(GovukForm):
     postcode = forms.CharField(
         label="Postcode", required=False, max_length=10, widget=forms.TextInput(attrs={"data-width": "10"})
     )
-    preferred_contact_method = forms.ChoiceField(
-        label="Preferred way to be contacted",
-        required=False,
-        choices=[("", "Not known"), *choices.ContactMethod.choices],
+    preferred_contact_method = _not_known_choice(
+        "Preferred way to be contacted", choices.ContactMethod.choices
     )
-    survey_mode = forms.ChoiceField(
-        label="How they want to answer surveys",
-        required=False,
-        choices=[("", "Not known"), *choices.SurveyMode.choices],
-    )
+    survey_mode = _not_known_choice("How they want to answer surveys", choices.SurveyMode.choices)
     survey_mode_reason = forms.CharField(
         label="Reason for the survey mode (optional)",
         required=False,
@@ -246,38 +245,20 @@ class DetailsForm(GovukForm):
     )
     nhs_number = NHSNumberField()
     ni_number = NINumberField()
-    gender = forms.ChoiceField(
-        label="Gender", required=False, choices=[("", "Not known"), *choices.Gender.choices]
-    )
-    ethnic_group = forms.ChoiceField(
-        label="Ethnic group", required=False, choices=[("", "Not known"), *choices.EthnicGroup.choices]
-    )
-    highest_qualification = forms.ChoiceField(
-        label="Highest qualification",
-        required=False,
-        choices=[("", "Not known"), *choices.Qualification.choices],
-    )
+    gender = _not_known_choice("Gender", choices.Gender.choices)
+    ethnic_group = _not_known_choice("Ethnic group", choices.EthnicGroup.choices)
+    highest_qualification = _not_known_choice("Highest qualification", choices.Qualification.choices)
     health_conditions = forms.MultipleChoiceField(
         label="Health conditions lasting 12 months or more",
         required=False,
         choices=choices.HealthCondition.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    activity_limitation = forms.ChoiceField(
-        label="How much do their conditions limit everyday activities?",
-        required=False,
-        choices=[("", "Not known"), *choices.ActivityLimitation.choices],
+    activity_limitation = _not_known_choice(
+        "How much do their conditions limit everyday activities?", choices.ActivityLimitation.choices
     )
-    employment_status = forms.ChoiceField(
-        label="Employment status at referral",
-        required=False,
-        choices=[("", "Not known"), *choices.EmploymentStatus.choices],
-    )
-    work_history = forms.ChoiceField(
-        label="Paid work in the last 2 years",
-        required=False,
-        choices=[("", "Not known"), *choices.WorkHistory.choices],
-    )
+    employment_status = _not_known_choice("Employment status at referral", choices.EmploymentStatus.choices)
+    work_history = _not_known_choice("Paid work in the last 2 years", choices.WorkHistory.choices)
     barriers = forms.MultipleChoiceField(
         label="What has made it difficult to find work?",
         required=False,
