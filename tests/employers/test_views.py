@@ -192,3 +192,43 @@ def test_job_pages_and_outcomes(client_as, world) -> None:  # type: ignore[no-un
 def test_staff_of_the_service_see_the_employer_list(client_as, world, persona) -> None:  # type: ignore[no-untyped-def]
     make_employer(world)
     assert "Greenway Garden Centre" in client_as(persona).get("/employers/").content.decode()
+
+
+def test_change_an_employer_and_a_vacancy_with_the_same_checks_as_adding(client_as, world) -> None:  # type: ignore[no-untyped-def]
+    e = make_employer(world)
+    make_employer(world, name="Kirkgate Café")
+    v = services.add_vacancy(by=world.alice, employer=e, **VACANCY)
+    client = client_as("alice")
+    assert "Change the employer" in client.get(f"/employers/{e.pk}/").content.decode()
+    # A second record under a name already on the list is refused beside the field; nothing changes.
+    r = client.post(f"/employers/{e.pk}/edit/", {"name": "Kirkgate Café", "sector": "G", "size": "small"})
+    assert r.status_code == 200 and "is already on the employer list" in r.content.decode()
+    assert Employer.objects.get(pk=e.pk).name == "Greenway Garden Centre"
+    r = client.post(
+        f"/employers/{e.pk}/edit/",
+        {"name": "Greenway Garden Centre Ltd", "sector": "G", "size": "medium", "holder": world.alice.pk},
+    )
+    e.refresh_from_db()
+    assert r.status_code == 302 and (e.name, e.size, e.holder_id) == (
+        "Greenway Garden Centre Ltd",
+        "medium",
+        world.alice.pk,
+    )
+    event = AuditEvent.objects.filter(record_type="employer", action="update").latest("id")
+    assert event.changes["size"] == ["small", "medium"]
+
+    form = {k: str(val) for k, val in VACANCY.items()} | {"open_to_anyone": "on"}
+    # 20 hours at £20,000 a week is £1,000 an hour (over the £500 ceiling): refused, nothing saved.
+    r = client.post(f"/employers/vacancies/{v.pk}/edit/", form | {"pay": "20000", "pay_basis": "week"})
+    assert r.status_code == 200 and "too high to be right" in r.content.decode()
+    v.refresh_from_db()
+    assert v.pay == Decimal("13.00")
+    # £260 a week for 20 hours is £13.00 an hour; 25 hours makes it £10.40.
+    r = client.post(
+        f"/employers/vacancies/{v.pk}/edit/", form | {"pay": "260", "pay_basis": "week", "hours": "25"}
+    )
+    v.refresh_from_db()
+    assert r.status_code == 302 and v.hourly_pay == Decimal("10.40") and v.hours == Decimal(25)
+    assert client_as("evan").get(f"/employers/vacancies/{v.pk}/edit/").status_code == 403
+    # Employers belong to the service: a specialist of another team of it may change them too.
+    assert client_as("charlie").get(f"/employers/{e.pk}/edit/").status_code == 200

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from placewell.accounts.models import User
 
 A = AuditEvent.Action
-MAX_HOURS = Decimal(100)  # the issue: hours over 100 a week are refused
+MAX_HOURS = Decimal(100)  # over 100 hours a week is taken as a typing mistake
 MAX_HOURLY = Decimal(500)  # above £500 an hour is taken as a typing mistake (or the wrong pay basis)
 WEEKS_A_YEAR = Decimal(52)
 CONFLICT_DAYS = 90  # a colleague who has contacted the employer in the last 90 days is "working with" them
@@ -410,6 +410,30 @@ def add_vacancy(
     vacancy = Vacancy.objects.create(employer=employer, hourly_pay=rate, created_by=by, **data)
     summary = f"Added a vacancy ({vacancy.get_source_display().lower()}): {vacancy.title}"
     _log(by, A.CREATE, "vacancy", vacancy.pk, employer.service_id, summary, request=request)
+    return vacancy
+
+
+@transaction.atomic
+def update_vacancy(
+    *, by: User, vacancy: Vacancy, request: HttpRequest | None = None, **values: Any
+) -> Vacancy:
+    """Change a vacancy's details with the same checks as adding one; the audit keeps the fields changed."""
+    merged = {f: getattr(vacancy, f) for f in VACANCY_FIELDS} | {
+        f: values[f] for f in VACANCY_FIELDS if f in values
+    }
+    rate = _check_vacancy(merged)
+    merged["postcode_district"] = str(merged.get("postcode_district") or "").upper().replace(" ", "")
+    before = {f: getattr(vacancy, f) for f in VACANCY_FIELDS}
+    for f in VACANCY_FIELDS:
+        setattr(vacancy, f, merged[f])
+    vacancy.hourly_pay = rate
+    vacancy.save()
+    after = {f: getattr(vacancy, f) for f in VACANCY_FIELDS}
+    changes = audit.diff(before, after, personal=("description",))
+    service_id = vacancy.employer.service_id
+    _log(
+        by, A.UPDATE, "vacancy", vacancy.pk, service_id, f"Changed vacancy {vacancy.title}", changes, request
+    )
     return vacancy
 
 

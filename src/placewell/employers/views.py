@@ -123,6 +123,40 @@ def employer_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def employer_edit(request: HttpRequest, employer: int) -> HttpResponse:
+    """Change an employer's details; the same checks as adding one (a second record of the same name is
+    refused). Places are added on the employer page, so the form leaves them out."""
+    e = employer_for(request, employer, Perm.EDIT_PARTICIPANT)
+    initial = {f: getattr(e, f) for f in services.EMPLOYER_FIELDS} | {"holder": e.holder_id}
+    form = EmployerForm(request.POST or None, staff=service_staff(e.service_id), initial=initial)
+    del form.fields["town"], form.fields["postcode_district"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_employer(
+                by=request.user,  # type: ignore[arg-type]
+                employer=e,
+                request=request,
+                **{f: form.cleaned_data[f] for f in services.EMPLOYER_FIELDS},
+            )
+        except services.EmployerError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"{e.name} changed")
+            return redirect("employers:detail", employer=e.pk)
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "form": form,
+            "title": "Change the employer's details",
+            "caption": e.name,
+            "button": "Save changes",
+            "back_url": f"/employers/{e.pk}/",
+        },
+    )
+
+
+@login_required
 def employer_detail(request: HttpRequest, employer: int) -> HttpResponse:
     e = employer_for(request, employer)
     scope_ids = set(Participant.objects.filter(participant_scope(request.user)).values_list("pk", flat=True))

@@ -58,6 +58,36 @@ def vacancy_new(request: HttpRequest, employer: int) -> HttpResponse:
 
 
 @login_required
+def vacancy_edit(request: HttpRequest, vacancy: int) -> HttpResponse:
+    """Change a vacancy's details, with the same checks as adding one; the hourly rate is worked out again."""
+    service_id = user_service_id(request, Perm.EDIT_PARTICIPANT)
+    v = get_object_or_404(
+        Vacancy.objects.select_related("employer"), pk=vacancy, employer__service_id=service_id
+    )
+    initial = {f: getattr(v, f) for f in services.VACANCY_FIELDS}
+    form = VacancyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_vacancy(by=request.user, vacancy=v, request=request, **form.cleaned_data)  # type: ignore[arg-type]
+        except services.EmployerError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"Vacancy changed: {v.title}")
+            return redirect("employers:vacancy", vacancy=v.pk)
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "form": form,
+            "title": "Change the vacancy",
+            "caption": v.employer.name,
+            "button": "Save changes",
+            "back_url": f"/employers/vacancies/{v.pk}/",
+        },
+    )
+
+
+@login_required
 def vacancy_list(request: HttpRequest) -> HttpResponse:
     service_id = user_service_id(request)
     today = timezone.localdate()
