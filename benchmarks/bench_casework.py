@@ -8,7 +8,7 @@ support are bulk-loaded (``bulk_create`` and PostgreSQL ``COPY``). Every special
 participants over time, a quarter of them open (receiving support or in work), so the measured specialist's
 caseload is the same size in both databases and the ratio shows what the larger tables cost. ``--quick`` uses
 5,000 participants and 100,000 contacts. Figures: median and 95th-percentile render time and the number of
-queries per page (aim, from the issue: under 300 ms at the 95th percentile).
+queries per page (aim: under 300 ms at the 95th percentile).
 """
 
 from __future__ import annotations

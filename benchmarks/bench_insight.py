@@ -8,7 +8,7 @@ actions; participants, referrals, profiles and job starts are bulk-created, and 
 and the audit events that date support are loaded with PostgreSQL ``COPY``. The baseline's cost is linear in
 the participants by construction (the same queries for each), so it is timed over a random sample of them
 and scaled to the whole service; the figures say how large the sample was. ``--quick`` uses 5,000
-participants, 100,000 contacts and 50,000 employer contacts. Aim (issue 8): at least 50 times faster than
+participants, 100,000 contacts and 50,000 employer contacts. Aim: at least 50 times faster than
 the baseline and under 1 second.
 """
 

@@ -4,7 +4,7 @@
    vectorised ranking (``engine.matching.vectorised``) against the baseline: a plain Python loop calling
    ``engine.matching.score`` (the one-at-a-time scorer the pages use for reasons) on the same data, then
    sorting. The results must be identical (same order, same scores). Table building is reported separately.
-   Aim (issue 7): at least 20 times faster.
+   Aim: at least 20 times faster.
 2. The employer list page on PostgreSQL with 50,000 employers and 1,000,000 engagement records, against the same
    page with 500 employers and 10,000 records (the baseline), each in its own database on 127.0.0.1:5432 (user
    postgres, trust authentication), created and dropped here, measured in a worker process.

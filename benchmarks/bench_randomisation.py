@@ -13,7 +13,7 @@ lock, engine step, allocation, audit) and redirects to the result. The figures a
 second and the 95th-percentile latency of one request of each kind.
 
 Needs a PostgreSQL server: ``PLACEWELL_BENCH_DATABASE_URL`` (default
-``postgres://postgres@127.0.0.1:5432/postgres``) names one to create the scratch database on. Aim (issue 4):
+``postgres://postgres@127.0.0.1:5432/postgres``) names one to create the scratch database on. Aim:
 at least 200 randomisations per second on the CI machine.
 """
 

@@ -1,4 +1,4 @@
-"""The anonymised archive export (issue 9, part 4): no identifiers, no free text, k-anonymity."""
+"""The anonymised archive export: no identifiers, no free text, k-anonymity."""
 
 from __future__ import annotations
 

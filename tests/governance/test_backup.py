@@ -1,4 +1,4 @@
-"""Backups (issue 9, part 6): back up, restore into a fresh database, and find every record."""
+"""Backups: back up, restore into a fresh database, and find every record."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The pseudonymised research extract (issue 9, part 3).
+"""The pseudonymised research extract.
 
 Reference values for the pseudonyms come from Python's ``hmac`` module directly (RFC 2104 HMAC-SHA256), not
 from the code under test.

@@ -1,4 +1,4 @@
-"""Retention and the purge (issue 9, part 5): a dry run changes nothing; the purge is idempotent."""
+"""Retention and the purge: a dry run changes nothing; the purge is idempotent."""
 
 from __future__ import annotations
 

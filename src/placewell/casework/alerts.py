@@ -1,6 +1,6 @@
 """The alerts on a specialist's home page, each with the rule behind it in words.
 
-Rules (the issue and seed 001, sections 1.4 and 3.3; IPS principles in seeds 001 and 004):
+Rules (seed 001, sections 1.4 and 3.3; IPS principles in seeds 001 and 004):
 
 - No contact for 14 days, and for 28 days (assertive outreach): a person receiving support (or in-work
   support) with no contact with them for 14 or more days, counted from their last contact, or from the day

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from placewell.accounts.models import User
 
-EDIT_WINDOW = dt.timedelta(days=7)  # the issue: "editable for a week, then audited corrections only"
+EDIT_WINDOW = dt.timedelta(days=7)  # editable for a week, then audited corrections only
 MAX_DURATION_MINUTES = 8 * 60  # a working day; longer is taken as a typing mistake
 CONTACT_FIELDS = (
     "happened_at",

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class FidelityConfig(AppConfig):
-    """Fidelity reviews (IPS-25, SEQF) scored through ``engine.fidelity`` with evidence from MI (issue 8)."""
+    """Fidelity reviews (IPS-25, SEQF) scored through ``engine.fidelity`` with evidence from MI."""
 
     name = "placewell.fidelity"
     label = "fidelity"

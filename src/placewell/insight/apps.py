@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class InsightConfig(AppConfig):
-    """MI dashboards and the MI evidence figures fidelity reviews read (issue 8, parts 2, 4 and 5)."""
+    """MI dashboards and the MI evidence figures fidelity reviews read."""
 
     name = "placewell.insight"
     label = "insight"

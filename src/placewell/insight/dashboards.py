@@ -1,7 +1,7 @@
-"""The MI dashboards (issue 8, part 4): one function per chart, each returning a :class:`tables.Chart` with
+"""The MI dashboards: one function per chart, each returning a :class:`tables.Chart` with
 its definition in words. A fixed number of queries per chart, whatever the size of the service.
 
-The list follows the issue: referrals by source; the journey from referral to a sustained job; days from
+The list: referrals by source; the journey from referral to a sustained job; days from
 referral to first contact and from engagement to first employer contact; contacts (per person, over 15
 minutes, modes); caseload over time against target; employer contacts per week; job starts and
 sustainment; the employment rate among people out of work (IPS Grow); early leavers; and change in wellbeing

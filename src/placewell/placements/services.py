@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from placewell.accounts.models import User
 
 A = AuditEvent.Action
-MAX_HOURS = Decimal(100)  # the issue: more than 100 hours a week is refused
+MAX_HOURS = Decimal(100)  # more than 100 hours a week is taken as a typing mistake
 MAX_HOURLY = Decimal(500)  # more than £500 an hour is taken as a typing mistake
 
 

@@ -42,7 +42,7 @@ def test_ips25_has_25_items_in_three_sections_each_scored_1_to_5() -> None:
 
 
 def test_ips25_bands_are_the_manuals() -> None:
-    # Becker et al. (2019) as quoted in issue 8; DWP research report 1025 section 1.8 prints fair 74-99 and
+    # Becker et al. (2019) as quoted in the IPS-25 manual; DWP research report 1025 section 1.8 prints fair 74-99 and
     # good 100-114.
     assert [(b.low, b.high, b.label) for b in IPS25.bands] == [
         (115, 125, "exemplary"),

@@ -1,7 +1,7 @@
 """Scoring reviews: hand-scored IPS-25 and SEQF examples, every band edge, and refused input.
 
 Each example lists the 25 item scores by section; the section totals and the total beside it were added up
-by hand. Band edges (73, 74, 99, 100, 114, 115) are the manual's, as quoted in the issue and in DWP research
+by hand. Band edges (73, 74, 99, 100, 114, 115) are the manual's, as quoted in DWP research
 report 1025 section 1.8 (fair 74-99, good 100-114).
 """
 

@@ -1,4 +1,4 @@
-"""The registry, the item keys the issue fixes, and named refusals."""
+"""The registry, the fixed item keys, and named refusals."""
 
 from __future__ import annotations
 

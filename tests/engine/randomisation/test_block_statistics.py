@@ -7,7 +7,7 @@ Binomial tolerance. Under simple randomisation the count of arm ``i`` in ``n`` a
 Binomial(n, p_i) with standard deviation sqrt(n p_i (1 - p_i)); we allow 4 standard deviations,
 which a correct simple randomiser exceeds with probability about 6.3e-5 (two-sided normal tail,
 2 * (1 - Phi(4))). Permuted blocks are far tighter than that (the final count is within the block
-bound of n p_i), so the binomial tolerance is the conservative check the issue asks for, and the
+bound of n p_i), so the binomial tolerance is the conservative check, and the
 block bound is the sharp one.
 """
 

@@ -1,6 +1,6 @@
 """Turn a data frame and column names into a validated design matrix.
 
-This is the only place where pandas meets the numerics. It applies the house rules the issue sets:
+This is the only place where pandas meets the numerics. It applies the house rules:
 rows missing the outcome are dropped and counted; missing covariate values are handled by the
 missing-indicator method (fill with the observed mean and add a 0/1 "was missing" column, which keeps
 every randomised row and, because covariates are baseline, leaves the treatment estimate unbiased);

@@ -1,7 +1,7 @@
 """Client experience: how participants rate the support of their employment specialist.
 
-Placewell's own short questionnaire (not a validated instrument), built on the statements named in the
-outcome-measures issue ("my employment specialist understands my needs", "has the right skills and expertise",
+Placewell's own short questionnaire (not a validated instrument), built on client-experience statements
+("my employment specialist understands my needs", "has the right skills and expertise",
 "I feel I have someone in my corner") and a few more of the same kind. Each statement is answered on a
 five-point agreement scale, 1 "Strongly disagree" to 5 "Strongly agree"; the reported score is the mean, 1-5,
 and the items are meant to be read one by one as well. Only complete response sets get a mean.
@@ -40,7 +40,7 @@ CLIENT_EXPERIENCE = Instrument(
     scorer=SummedScale(method="mean"),
     raw_range=(6, 30),
     value_range=(1, 5),
-    source="Placewell's own questionnaire, after the statements named in the outcome-measures issue.",
+    source="Placewell's own questionnaire, after the client-experience statements of seed 001.",
     licence="Written for Placewell; free to use under the project's licence.",
     wording_status="own",
     missing_rule=MissingRule(0, "scored only when every statement is answered"),
