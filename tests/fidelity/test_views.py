@@ -277,3 +277,38 @@ def test_a_scoring_page_has_a_fixed_query_count(client, world, django_assert_max
     client.force_login(world.mandy)
     with django_assert_max_num_queries(10):
         client.get(f"/fidelity/{review.pk}/score/services/")
+
+
+def test_evaluators_see_figures_resting_on_fewer_than_5_people_suppressed(client, world) -> None:  # type: ignore[no-untyped-def]
+    """As on the dashboards (insight.suppression: counts 1-4 and figures resting on them are not shown to
+    evaluators): a caseload figure over 3 people is hidden from the evaluator, shown to the manager."""
+    from tests.fidelity.conftest import FakeFigure
+
+    figures = services.evidence.from_mi(
+        [FakeFigure("average_caseload_per_fte", 22.5, "participants per full-time specialist", n=3)]
+    )
+    review = services.start_review(
+        by=world.mandy,
+        service=world.service,
+        scale="ips25",
+        review_date=TODAY,
+        period_start=dt.date(2025, 3, 1),
+        period_end=dt.date(2026, 2, 28),
+        figures=figures,
+    )
+    scores = uniform("ips25", 3)
+    score_all(world.mandy, review, scores)
+    services.submit_scores(by=world.mandy, review=review)
+    for section in IPS25.sections:
+        services.save_consensus(
+            by=world.mandy, review=review, section=section.key, scores={k: scores[k] for k in section.items}
+        )
+    services.complete_review(by=world.mandy, review=review)
+    for page in (f"/fidelity/{review.pk}/", f"/fidelity/{review.pk}/report/"):
+        client.force_login(world.mandy)
+        shown = client.get(page).content.decode()
+        assert "22.5" in shown and "fewer than 5 people" not in shown, page
+        client.force_login(world.evan)
+        hidden = client.get(page).content.decode()
+        assert "Not shown: based on fewer than 5 people" in hidden, page
+        assert "22.5" not in hidden, page

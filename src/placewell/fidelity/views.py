@@ -14,13 +14,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from placewell.accounts.models import Service
+from placewell.accounts.models import Role, Service
 from placewell.accounts.policy import Perm, has_perm, require
 from placewell.engine.fidelity import UNCONFIRMED_NOTICE, get_scale
 from placewell.engine.fidelity.suggestion import format_figure
 from placewell.fidelity import access, charts, services
 from placewell.fidelity.forms import StartReviewForm
 from placewell.fidelity.models import FidelityReview, ItemScore
+from placewell.insight.tables import SMALL
 
 R = ItemScore.Round
 S = FidelityReview.Status
@@ -97,8 +98,22 @@ def review_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def figure_rows(review: FidelityReview) -> list[dict[str, Any]]:
-    """The MI figures the review's scale reads, each written as the engine writes it in its reasons."""
+SUPPRESSED = "Not shown: based on fewer than 5 people"
+
+
+def suppressing(request: HttpRequest) -> bool:
+    """Evaluators see figures resting on 1 to 4 people suppressed, as on the dashboards
+    (``insight.suppression``)."""
+    return getattr(request.user, "role", None) == Role.EVALUATOR
+
+
+def small(n: int | None) -> bool:
+    return n is not None and 0 < n < SMALL
+
+
+def figure_rows(review: FidelityReview, suppress: bool = False) -> list[dict[str, Any]]:
+    """The MI figures the review's scale reads, each written as the engine writes it in its reasons; with
+    ``suppress``, a figure resting on 1 to 4 people is not shown."""
     from placewell.fidelity import evidence
 
     figures = evidence.from_json(review.evidence)
@@ -110,7 +125,10 @@ def figure_rows(review: FidelityReview) -> list[dict[str, Any]]:
         f = figures.get(anchors.figure)
         if f is None:
             continue
-        if f.missing:
+        hidden = suppress and small(f.n)
+        if hidden:
+            shown = SUPPRESSED
+        elif f.missing:
             shown = "Not available yet"
         elif f.value is None:
             shown = "No data for the period"
@@ -121,7 +139,7 @@ def figure_rows(review: FidelityReview) -> list[dict[str, Any]]:
                 "item": item,
                 "label": f.label or anchors.figure.replace("_", " ").capitalize(),
                 "shown": shown,
-                "n": f.n,
+                "n": "fewer than 5" if hidden else f.n,
                 "definition": f.definition or anchors.definition,
             }
         )
@@ -150,7 +168,7 @@ def review_detail(request: HttpRequest, review: int) -> HttpResponse:
             "consensus_progress": access.section_progress(r, scores.of(R.CONSENSUS)),
             "can_conduct": can_conduct,
             "actions": [(a, names.get(a.item, a.item)) for a in actions],
-            "figures": figure_rows(r),
+            "figures": figure_rows(r, suppressing(request)),
             "result": r.result,
             "section_rows": _section_rows(r),
             "notice": UNCONFIRMED_NOTICE,
@@ -225,8 +243,17 @@ def report(request: HttpRequest, review: int) -> HttpResponse:
     scores = access.all_scores(r, {R.FIRST, R.SECOND, R.CONSENSUS})
     from placewell.fidelity.views_scoring import agreement_for
 
-    suggestions = access.suggestions_for(r)
+    suggestions: dict[str, Any] = dict(access.suggestions_for(r))
     scale = get_scale(r.scale)
+    suppress = suppressing(request)
+    if suppress:
+        from placewell.fidelity import evidence
+
+        figures = evidence.from_json(r.evidence)
+        for item in scale.items:
+            figure = figures.get(item.anchors.figure) if item.anchors else None
+            if figure is not None and small(figure.n) and item.key in suggestions:
+                suggestions[item.key] = {"score": None, "reason": SUPPRESSED}
     rows = [
         {
             "item": item,
@@ -247,7 +274,7 @@ def report(request: HttpRequest, review: int) -> HttpResponse:
             "section_rows": _section_rows(r),
             "agreement": agreement_for(r, scores),
             "actions": [(a, names.get(a.item, a.item)) for a in r.actions.all()],
-            "figures": figure_rows(r),
+            "figures": figure_rows(r, suppress),
             "notice": UNCONFIRMED_NOTICE,
         },
     )
