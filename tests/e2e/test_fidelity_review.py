@@ -99,3 +99,29 @@ def test_a_review_with_two_reviewers(page, world) -> None:  # type: ignore[no-un
     page.goto(review_url)
     assert_accessible(page)
     assert page.get_by_role("link", name="Add an action").count() == 0
+
+
+def test_an_earlier_paper_review_by_keyboard_and_mouse(page, world) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, "mandy", PASSWORD)
+    page.goto("/fidelity/")
+    go(page, page.get_by_role("link", name="Record an earlier review from its paper report"))
+    page.get_by_label("IPS-25", exact=False).first.check()
+    go(page, page.get_by_role("button", name="Continue"))
+    for name, (day, month, year) in {
+        "Review date": ("14", "3", "2024"),
+        "Start of the period reviewed": ("1", "3", "2023"),
+        "End of the period reviewed": ("29", "2", "2024"),
+    }.items():
+        group = page.get_by_role("group", name=name)
+        group.get_by_label("Day").fill(day)
+        group.get_by_label("Month").fill(month)
+        group.get_by_label("Year").fill(year)
+    page.get_by_label("First reviewer's name").fill("R. Reviewer")
+    for key in IPS25.item_keys:
+        item = IPS25.item(key)
+        page.get_by_role("group", name=f"{item.number}. {item.name}: agreed score").get_by_label(
+            str(MANDY[key]), exact=True
+        ).check()
+    go(page, page.get_by_role("button", name="Record review"))
+    expected = score_review("ips25", MANDY)
+    assert f"{expected.total} out of {expected.maximum}" in page.content()

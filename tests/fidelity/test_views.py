@@ -312,3 +312,37 @@ def test_evaluators_see_figures_resting_on_fewer_than_5_people_suppressed(client
         hidden = client.get(page).content.decode()
         assert "Not shown: based on fewer than 5 people" in hidden, page
         assert "22.5" not in hidden, page
+
+
+def test_an_earlier_paper_review_through_the_page(client, world) -> None:  # type: ignore[no-untyped-def]
+    """Choose the form, then dates, names and every agreed score; the total equals the engine's. A score
+    missing for one item is refused beside it and nothing is saved."""
+    client.force_login(world.mandy)
+    assert "Record an earlier review" in client.get("/fidelity/").content.decode()
+    assert 'name="scale"' in client.get("/fidelity/past/new/").content.decode()
+    url = "/fidelity/past/new/?scale=ips25"
+    scores = as_scores(FIRST)
+    form = {
+        "review_date_0": "14",
+        "review_date_1": "3",
+        "review_date_2": "2024",
+        "period_start_0": "1",
+        "period_start_1": "3",
+        "period_start_2": "2023",
+        "period_end_0": "29",
+        "period_end_1": "2",
+        "period_end_2": "2024",
+        "first_reviewer": "R. Reviewer",
+        "second_reviewer": "",
+    } | {k: str(v) for k, v in scores.items()}
+    missing = dict(form)
+    del missing["caseload_size"]
+    r = client.post(url, missing)
+    assert r.status_code == 200 and "Select the agreed score for Caseload size" in r.content.decode()
+    assert not FidelityReview.objects.exists()
+    r = client.post(url, form)
+    review = FidelityReview.objects.get()
+    expected = score_review("ips25", scores)
+    assert r.status_code == 302 and review.from_paper and review.total == expected.total
+    client.force_login(world.alice)  # specialists view reviews but do not record them
+    assert client.get(url).status_code == 403

@@ -90,6 +90,41 @@ class SectionScoresForm(GovukForm):
         return {item.key: self.cleaned_data.get(f"{item.key}__note", "") for item in self.items}
 
 
+class ChooseScaleForm(GovukForm):
+    scale = forms.ChoiceField(
+        label="Which form was the review done on?", choices=ScaleChoice.choices, widget=forms.RadioSelect
+    )
+
+
+class PastReviewForm(GovukForm):
+    """An earlier review from its paper report: dates, the reviewers' names and every agreed score."""
+
+    review_date = GovukDateField(label="Review date", help_text="As on the report, for example 14 3 2024")
+    period_start = GovukDateField(label="Start of the period reviewed")
+    period_end = GovukDateField(label="End of the period reviewed", help_text="On or before the review date")
+    first_reviewer = forms.CharField(label="First reviewer's name", max_length=200)
+    second_reviewer = forms.CharField(
+        label="Second reviewer's name (optional)", max_length=200, required=False
+    )
+
+    def __init__(self, *args: Any, scale: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scale = get_scale(scale)
+        for item in self.scale.items:
+            self.fields[item.key] = forms.ChoiceField(
+                label=f"{item.number}. {item.name}: agreed score",
+                choices=SCORES,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Select the agreed score for {item.name}",
+                    "invalid_choice": f"The score for {item.name} must be {item.allowed}",
+                },
+            )
+
+    def scores(self) -> dict[str, int]:
+        return {item.key: int(self.cleaned_data[item.key]) for item in self.scale.items}
+
+
 class ActionForm(GovukForm):
     item = forms.ChoiceField(label="Item", choices=())
     action = forms.CharField(label="Action", max_length=2000, widget=forms.Textarea)

@@ -7,6 +7,7 @@ app_name = "fidelity"
 urlpatterns = [
     path("", views.review_list, name="list"),
     path("new/", views.review_new, name="new"),
+    path("past/new/", views.past_review_new, name="past_new"),
     path("compare/", views.trends, name="trends"),
     path("<int:review>/", views.review_detail, name="detail"),
     path("<int:review>/report/", views.report, name="report"),

@@ -19,7 +19,7 @@ from placewell.accounts.policy import Perm, has_perm, require
 from placewell.engine.fidelity import UNCONFIRMED_NOTICE, get_scale
 from placewell.engine.fidelity.suggestion import format_figure
 from placewell.fidelity import access, charts, services
-from placewell.fidelity.forms import StartReviewForm
+from placewell.fidelity.forms import ChooseScaleForm, PastReviewForm, StartReviewForm
 from placewell.fidelity.models import FidelityReview, ItemScore
 from placewell.insight.tables import SMALL
 
@@ -109,6 +109,62 @@ def suppressing(request: HttpRequest) -> bool:
 
 def small(n: int | None) -> bool:
     return n is not None and 0 < n < SMALL
+
+
+@login_required
+def past_review_new(request: HttpRequest) -> HttpResponse:
+    """Record an earlier review from its paper report, so that later reviews compare with it. The scale is
+    chosen first (``?scale=``), then the dates, the reviewers' names and every agreed score on one page; the
+    engine checks the whole review before anything is saved."""
+    require(request.user, Perm.CONDUCT_REVIEW)
+    service = own_service(request)
+    if service is None:
+        raise PermissionDenied("You record reviews of your own service, and you have none.")
+    chooser = ChooseScaleForm(request.GET or None)
+    if not chooser.is_valid():
+        return render(
+            request,
+            "web/form_page.html",
+            {
+                "form": chooser,
+                "method": "get",
+                "title": "Record an earlier review from its report",
+                "caption": service.name,
+                "button": "Continue",
+                "back_url": "/fidelity/",
+            },
+        )
+    scale = chooser.cleaned_data["scale"]
+    form = PastReviewForm(request.POST or None, scale=scale)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            review = services.record_past_review(
+                by=request.user,  # type: ignore[arg-type]
+                service=service,
+                scale=scale,
+                review_date=d["review_date"],
+                period_start=d["period_start"],
+                period_end=d["period_end"],
+                reviewer_names=[d["first_reviewer"], d["second_reviewer"]],
+                scores=form.scores(),
+            )
+        except services.ReviewError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, "Earlier review recorded.")
+            return redirect("fidelity:detail", review=review.pk)
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "form": form,
+            "title": f"Record an earlier {get_scale(scale).title} review",
+            "caption": service.name,
+            "button": "Record review",
+            "back_url": "/fidelity/past/new/",
+        },
+    )
 
 
 def figure_rows(review: FidelityReview, suppress: bool = False) -> list[dict[str, Any]]:
