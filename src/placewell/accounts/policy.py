@@ -48,6 +48,7 @@ class Perm(StrEnum):
     TRANSFER = "casework.transfer"  # move participants from one specialist to another, with a reason
     CONDUCT_REVIEW = "fidelity.conduct"  # start, score and complete fidelity reviews of one's own service
     VIEW_REVIEWS = "fidelity.view"  # read fidelity reviews (aggregate: no participant appears in them)
+    ANALYSE_TRIALS = "analysis.run"  # analysis plans, datasets and runs of trials in scope (analysis.access)
 
 
 _CASEWORK = {
@@ -87,6 +88,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_ALLOCATIONS,
             Perm.VIEW_ARMS,
             Perm.VIEW_REVIEWS,
+            Perm.ANALYSE_TRIALS,
         }
     ),
     Role.ADMINISTRATOR: frozenset({Perm.CONFIGURE}),

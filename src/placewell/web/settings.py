@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "placewell.fidelity",
     "placewell.api",
     "placewell.governance",
+    "placewell.analysis",
 ]
 
 MIDDLEWARE = [

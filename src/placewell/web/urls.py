@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", include("placewell.api.urls")),
     path("insight/", include("placewell.insight.urls")),
     path("governance/", include("placewell.governance.urls")),
+    path("analysis/", include("placewell.analysis.urls")),
 ]
 
 handler403 = "placewell.web.views.forbidden"

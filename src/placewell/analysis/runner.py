@@ -1,0 +1,240 @@
+"""Run an analysis plan on the trial's dataset: one function for the page, the command and the tests.
+
+``execute`` builds the dataset, writes it to Parquet and analyses the frame read back from those bytes, so
+the estimates are exactly those anyone gets from the dataset file the report links to. It checks that the
+data can satisfy the plan before the engine runs (each group has rows in both arms, each outcome values in
+both), then runs ``placewell.engine.evaluation.run_evaluation`` and renders the report. A run that cannot
+finish is saved as failed with the message, and no results or report; a finished run is saved in one
+transaction with everything at once.
+
+The page starts ``execute`` in a background thread (``start``); the command line and the tests call it
+directly. ``PLACEWELL_ANALYSIS_SYNC = True`` in settings makes ``start`` run it in the request instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from placewell.analysis import dataset as datasets
+from placewell.analysis import plan as plans
+from placewell.analysis import report
+from placewell.analysis.models import AnalysisRun, RunStatus
+from placewell.analysis.services import AnalysisError, first_outcome_read
+from placewell.engine.evaluation import EvaluationError, run_evaluation
+from placewell.engine.evaluation.pipeline import count_steps
+from placewell.governance.pseudonyms import PseudonymKeyError
+
+log = logging.getLogger(__name__)
+Tick = Callable[[int, int, str], None]
+DATASET_STEPS = 8
+REPORT_STEPS = 2
+MIN_PER_ARM = 2
+
+
+class _Progress:
+    """Counts steps, saves them on the run (for the page's progress bar) and tells ``tick`` (for tqdm)."""
+
+    def __init__(self, run: AnalysisRun, total: int, tick: Tick | None) -> None:
+        self.run, self.done, self.total, self.tick = run, 0, total, tick
+
+    def add(self, steps: int) -> None:
+        self.total += steps
+        self.save("")
+
+    def __call__(self, message: str) -> None:
+        self.done = min(self.done + 1, self.total)
+        self.save(message)
+
+    def save(self, message: str) -> None:
+        values: dict[str, Any] = {"progress_done": self.done, "progress_total": self.total}
+        if message:
+            values["progress_message"] = message[:300]
+        AnalysisRun.objects.filter(pk=self.run.pk).update(**values)
+        if self.tick is not None:
+            self.tick(self.done, self.total, message)
+
+
+def check_data(frame: pd.DataFrame, content: Mapping[str, Any]) -> None:
+    """AnalysisError, saying what to fix, when the data cannot satisfy the plan."""
+    column = content.get("group_column", "trial_group")
+    outcomes = [o["column"] for o in content.get("outcomes") or []]
+    covariates = list(content.get("covariates") or [])
+    for group in content.get("groups") or []:
+        rows = frame.loc[frame[column].isin(group["members"])]
+        name = group["name"]
+        if rows.empty:
+            raise AnalysisError(
+                f"Group {name!r} has no randomised participants (it covers {'; '.join(group['members'])}). "
+                "Remove it from the plan in a new version, or analyse once people in it are randomised."
+            )
+        treated = rows["treatment"] == 1
+        for arm, mask in (("treatment", treated), ("control", ~treated)):
+            if int(mask.sum()) < MIN_PER_ARM:
+                raise AnalysisError(
+                    f"Group {name!r} has {int(mask.sum())} people in the {arm} arm; an impact needs at least "
+                    f"{MIN_PER_ARM} in each arm. Remove or pool the group in a new version of the plan."
+                )
+            for outcome in outcomes:
+                observed = int(rows.loc[mask, outcome].notna().sum())
+                if observed < MIN_PER_ARM:
+                    raise AnalysisError(
+                        f"Outcome {outcome!r} has {observed} recorded values in the {arm} arm of group {name!r}; "
+                        f"at least {MIN_PER_ARM} are needed. Remove it from the plan in a new version, or wait "
+                        "until more outcomes are recorded."
+                    )
+        for covariate in covariates:
+            if rows[covariate].isna().all():
+                raise AnalysisError(
+                    f"Covariate {covariate!r} has no recorded values in group {name!r}. Remove it from the "
+                    "plan's covariates in a new version, or record it for the participants."
+                )
+
+
+def derived_costs(frame: pd.DataFrame, content: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Cost per recruit to the treatment group from recorded staff time, for groups the plan gives no cost.
+
+    The mean of ``cost_12m`` (staff minutes x the plan's cost per staff hour) over the group's treatment
+    arm: the seed's measure (Table 2.2) built from the service's own records, marked unconfirmed because it
+    leaves out costs not recorded as contact time (travel, management, premises).
+    """
+    economics = content.get("economics") or {}
+    rate = economics.get("cost_per_staff_hour")
+    given = (economics.get("parameters") or {}).get("cost_per_treated_recruit") or {}
+    if rate is None:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    column = content.get("group_column", "trial_group")
+    for group in content.get("groups") or []:
+        key = group.get("cost_key")
+        if not key or key in given:
+            continue
+        rows = frame.loc[frame[column].isin(group["members"]) & (frame["treatment"] == 1), "cost_12m"]
+        mean = float(rows.astype(float).mean()) if len(rows) else 0.0
+        if mean > 0:
+            out[f"cost_per_treated_recruit.{key}"] = {
+                "value": mean,
+                "unit": "GBP per recruit to the treatment group",
+                "price_year": timezone.localdate().year,
+                "source": (
+                    f"Derived from recorded staff time: mean cost_12m over the {len(rows)} recruits to the "
+                    f"treatment arm of {group['name']} at £{rate:,.2f} per staff hour"
+                ),
+                "confirmed": False,
+            }
+    return out
+
+
+def _fail(run: AnalysisRun, message: str, read_at: dt.datetime | None) -> AnalysisRun:
+    AnalysisRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.FAILED,
+        error=message,
+        finished_at=timezone.now(),
+        progress_message="Stopped: " + message[:280],
+        data_read_at=read_at,
+        results=None,
+        report_html="",
+    )
+    run.refresh_from_db()
+    return run
+
+
+def execute(
+    run: AnalysisRun,
+    *,
+    key: bytes | None = None,
+    today: dt.date | None = None,
+    tick: Tick | None = None,
+) -> AnalysisRun:
+    """Run ``run``'s plan now, saving progress as it goes; returns the run, finished or failed."""
+    run = AnalysisRun.objects.select_related("trial", "trial__service", "plan", "started_by").get(pk=run.pk)
+    trial, content = run.trial, run.plan_content
+    AnalysisRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, progress_message="Starting")
+    progress = _Progress(run, DATASET_STEPS + REPORT_STEPS, tick)
+    read_at: dt.datetime | None = None
+    try:
+        rate = (content.get("economics") or {}).get("cost_per_staff_hour")
+        ds = datasets.build_dataset(trial, key=key, today=today, cost_per_staff_hour=rate, progress=progress)
+        read_at = ds.read_at
+        body = ds.parquet()
+        frame = datasets.read_parquet(body)
+        check_data(frame, content)
+        with plans.engine_config(content, derived_costs(frame, content)) as config:
+            progress.add(count_steps(config))
+            results = run_evaluation(frame, config, progress=progress)
+        earlier = first_outcome_read(trial)
+        first_read = min(t for t in (earlier, read_at) if t is not None)
+        locked_before = run.plan_locked_at is not None and run.plan_locked_at < first_read
+        progress("Writing the report")
+        meta = report.RunMeta(
+            run=run,
+            dataset_sha256=ds.sha256(),
+            rows=ds.rows,
+            data_cut=ds.made_on,
+            read_at=read_at,
+            first_read=first_read,
+            locked_before=locked_before,
+            key_fingerprint=ds.key_fingerprint,
+        )
+        fragment, data = report.render(results, frame, ds, meta)
+        progress("Saving the results")
+        with transaction.atomic():
+            AnalysisRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.SUCCEEDED,
+                finished_at=timezone.now(),
+                progress_done=progress.total,
+                progress_total=progress.total,
+                progress_message="Finished",
+                data_cut=ds.made_on,
+                data_read_at=read_at,
+                locked_before_data=locked_before,
+                dataset_sha256=meta.dataset_sha256,
+                dataset_rows=ds.rows,
+                dataset_parquet=body,
+                dataset_columns=[asdict(c) for c in ds.columns],
+                key_fingerprint=ds.key_fingerprint,
+                results=data,
+                report_html=fragment,
+            )
+    except (AnalysisError, plans.PlanError, PseudonymKeyError) as exc:
+        return _fail(run, str(exc), read_at)
+    except EvaluationError as exc:
+        return _fail(
+            run,
+            f"The data cannot satisfy the plan: {exc}. Change the plan in a new version (for example remove "
+            "that column or group), or check the records it comes from.",
+            read_at,
+        )
+    except Exception:
+        log.exception("Analysis run %s failed", run.pk)
+        return _fail(run, "The analysis stopped because of an unexpected error; it has been logged.", read_at)
+    run.refresh_from_db()
+    return run
+
+
+def _in_thread(run_id: int) -> None:
+    try:
+        execute(AnalysisRun(pk=run_id))
+    finally:
+        close_old_connections()
+
+
+def start(run: AnalysisRun) -> None:
+    """Start ``run`` in a background thread once the current transaction commits (or now, if in sync mode)."""
+    if getattr(settings, "PLACEWELL_ANALYSIS_SYNC", False):
+        execute(run)
+        return
+    transaction.on_commit(
+        lambda: threading.Thread(
+            target=_in_thread, args=(run.pk,), name=f"analysis-{run.pk}", daemon=True
+        ).start()
+    )
