@@ -48,6 +48,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if not item.get_closest_marker(other)]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    settings.PLACEWELL_DEMO_FULLSIZE_TRIAL = False  # the 9,785-person demo trial; tests load it themselves
+
+
 PASSWORD = "correct-horse-battery-staple-42"
 
 

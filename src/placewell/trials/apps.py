@@ -7,7 +7,7 @@ class TrialsConfig(AppConfig):
     verbose_name = "Randomised trials"
 
     def ready(self) -> None:
-        from placewell.trials import demo, panel
+        from placewell.trials import demo, demo_fullsize, panel
         from placewell.web.extensions import ParticipantPanel, register_demo_step, register_participant_panel
 
         register_participant_panel(
@@ -16,6 +16,7 @@ class TrialsConfig(AppConfig):
             )
         )
         register_demo_step("trials", demo.load_demo_trial, order=50)
+        register_demo_step("trials_fullsize", demo_fullsize.demo_step, order=990)  # after every other step
         if apps.is_installed("placewell.surveys"):
             from placewell.trials import survey_link
 

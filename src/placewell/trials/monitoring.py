@@ -24,7 +24,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from placewell.governance.pseudonyms import keyed_digest
-from placewell.participants.models import Status
+from placewell.participants.models import Participant, Status
 from placewell.trials.models import Allocation, Trial
 
 SMD_FLAG = 0.1
@@ -277,3 +277,184 @@ def allocation_csv(trial: Trial) -> str:
             ]
         )
     return _csv(out)
+
+
+# ---- Interim monitoring for the trial team (docs/how-to/run-a-trial.md, "Interim monitoring") -------------
+#
+# What the trial team may see while the trial runs, without unblinding outcome comparisons (CONSORT 2010,
+# items 11 and 16; ICH E9 section 4.5): recruitment by month and site against target, survey response by wave
+# and data completeness, all pooled over arms. Response by arm and baseline balance are for those who may see
+# allocations in aggregate and are not listed as blind in the trial; no outcome (employment, earnings, scores)
+# is compared between arms on any monitoring page.
+
+BASELINE_FIELDS: tuple[tuple[str, str, Any], ...] = (
+    ("Date of birth", "date_of_birth", None),
+    ("Gender", "gender", ""),
+    ("Ethnic group", "ethnic_group", ""),
+    ("Employment status", "employment_status", ""),
+    ("Paid work in the last 2 years", "work_history", ""),
+    ("Health limits everyday activities", "activity_limitation", ""),
+    ("Health conditions", "health_conditions", []),
+    ("NHS number", "nhs_number", ""),
+)
+"""Baseline characteristics the Health-led Trials collected at the first meeting (seed 001, Tables 1.2-1.10),
+with the stored value that means "not recorded"."""
+
+
+def may_see_arm_figures(user: Any, trial: Trial) -> bool:
+    """Figures split by arm: only for those who may see allocations in aggregate and are not blind here."""
+    from placewell.accounts.policy import Perm, has_perm
+    from placewell.trials.checks import is_blinded
+
+    return has_perm(user, Perm.VIEW_ALLOCATIONS) and not is_blinded(user, trial)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def recruitment_by_site(trial: Trial) -> dict[str, Any]:
+    """Randomised by month and site, each site's running total against its target (the sum of its groups')."""
+    sites = list(trial.sites.all())
+    targets: dict[str, int | None] = {}
+    for s in trial.strata.all():  # a site's target is known only when each of its groups has one
+        code = (s.values or {}).get("site")
+        known = code not in targets or targets[code] is not None
+        targets[code] = (targets.get(code) or 0) + s.target if known and s.target is not None else None
+    cells: dict[Any, dict[str, int]] = defaultdict(dict)
+    for month, code, n in (
+        _allocations(trial)
+        .annotate(month=TruncMonth("allocated_on"))
+        .values_list("month", "stratum__values__site")
+        .annotate(n=Count("id"))
+        .values_list("month", "stratum__values__site", "n")
+    ):
+        cells[month][code] = cells[month].get(code, 0) + n
+    running = dict.fromkeys((s.code for s in sites), 0)
+    rows = []
+    for month in sorted(cells):
+        counts = []
+        for s in sites:
+            n = cells[month].get(s.code, 0)
+            running[s.code] += n
+            target = targets.get(s.code)
+            counts.append(
+                {"n": n, "cumulative": running[s.code], "share": _share(running[s.code], target or 0)}
+            )
+        rows.append({"month": month, "counts": counts})
+    return {
+        "sites": [{"name": s.name, "target": targets.get(s.code), "total": running[s.code]} for s in sites],
+        "rows": rows,
+        "columns": 1 + 2 * len(sites),
+    }
+
+
+def survey_response(trial: Trial, by_arm: bool) -> dict[str, Any]:
+    """Invited and responded for each of the trial's survey waves: pooled, or by arm when ``by_arm``.
+
+    Responded: the invitation is marked responded (at least one questionnaire sent); invited: every
+    invitation of a randomised, non-erased person. The caller decides ``by_arm`` with
+    :func:`may_see_arm_figures`."""
+    from django.apps import apps
+
+    arms = list(trial.arms.all()) if by_arm else []
+    if not apps.is_installed("placewell.surveys"):
+        return {"arms": arms, "waves": []}
+    from placewell.surveys.models import Invitation
+
+    arm_of = dict(_allocations(trial).values_list("participant_id", "arm_id")) if by_arm else {}
+    cells: dict[tuple[int, int | None], list[int]] = defaultdict(lambda: [0, 0])
+    waves: dict[int, tuple[int, str]] = {}
+    rows = (
+        Invitation.objects.filter(
+            wave__service_id=trial.service_id,
+            wave__trial_reference=trial.registration_number,
+            participant__allocations__trial=trial,
+        )
+        .exclude(participant__status=Status.ERASED)
+        .values_list("wave_id", "wave__order", "wave__name", "participant_id", "status")
+    )
+    for wave_id, order, name, pid, status in rows:
+        waves[wave_id] = (order, name)
+        for key in ((wave_id, None), *(((wave_id, arm_of.get(pid)),) if by_arm else ())):
+            cells[key][0] += 1
+            cells[key][1] += status == "responded"
+    out = []
+    for wave_id, (_, name) in sorted(waves.items(), key=lambda item: item[1]):
+        invited, responded = cells[(wave_id, None)]
+        split = [
+            {"invited": cells[(wave_id, a.pk)][0], "responded": cells[(wave_id, a.pk)][1],
+             "rate": _share(cells[(wave_id, a.pk)][1], cells[(wave_id, a.pk)][0])}
+            for a in arms
+        ]  # fmt: skip
+        out.append(
+            {
+                "name": name,
+                "invited": invited,
+                "responded": responded,
+                "rate": _share(responded, invited),
+                "arms": split,
+            }
+        )
+    return {"arms": arms, "waves": out}
+
+
+def completeness(trial: Trial) -> dict[str, Any]:
+    """Share of randomised people with each baseline characteristic not recorded, and with each baseline
+    questionnaire not answered (or answered in part), pooled over arms. Two queries."""
+    from django.db.models import Q
+
+    people = Participant.objects.filter(allocations__trial=trial).exclude(status=Status.ERASED)
+    aggregates = {
+        f"missing_{field}": Count(
+            "pk", filter=Q(**{f"{field}__isnull": True}) if empty is None else Q(**{field: empty})
+        )
+        for _, field, empty in BASELINE_FIELDS
+    }
+    counts = people.aggregate(total=Count("pk"), **aggregates)
+    total = counts["total"]
+    fields = [
+        {
+            "label": label,
+            "missing": counts[f"missing_{field}"],
+            "share": _share(counts[f"missing_{field}"], total),
+        }
+        for label, field, _ in BASELINE_FIELDS
+    ]
+    return {
+        "total": total,
+        "fields": fields,
+        "questionnaires": _baseline_questionnaires(trial, people, total),
+    }
+
+
+def _baseline_questionnaires(trial: Trial, people: Any, total: int) -> list[dict[str, Any]]:
+    from django.apps import apps
+
+    if not apps.is_installed("placewell.surveys"):
+        return []
+    from placewell.engine.measures import INSTRUMENTS
+    from placewell.surveys.models import Response, SurveyWave
+
+    wave = SurveyWave.objects.filter(
+        service_id=trial.service_id, trial_reference=trial.registration_number, is_baseline=True
+    ).first()
+    if wave is None:
+        return []
+    answered: dict[str, set[int]] = defaultdict(set)
+    partial: dict[str, set[int]] = defaultdict(set)
+    for pid, instrument, complete in Response.objects.filter(
+        invitation__wave=wave, state=Response.State.SUBMITTED, participant__in=people
+    ).values_list("participant_id", "instrument_id", "complete"):
+        answered[instrument].add(pid)
+        if not complete:
+            partial[instrument].add(pid)
+    out = []
+    for instrument in wave.instruments:
+        missing = total - len(answered[instrument])
+        title = INSTRUMENTS[instrument].title if instrument in INSTRUMENTS else instrument
+        out.append(
+            {"label": title, "missing": missing, "share": _share(missing, total),
+             "partial": len(partial[instrument]), "partial_share": _share(len(partial[instrument]), total)}
+        )  # fmt: skip
+    return out

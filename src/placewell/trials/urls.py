@@ -34,6 +34,7 @@ urlpatterns = [
     path("<int:pk>/lock/", setup.lock, name="lock"),
     path("<int:pk>/close/", setup.close, name="close"),
     path("<int:pk>/recruitment/", monitoring.recruitment, name="recruitment"),
+    path("<int:pk>/monitoring/", monitoring.interim, name="interim"),
     path("<int:pk>/balance/", monitoring.balance, name="balance"),
     path("<int:pk>/balance.csv", monitoring.balance_csv, name="balance_csv"),
     path("<int:pk>/allocations.csv", monitoring.allocations_csv, name="allocations_csv"),

@@ -1,5 +1,6 @@
-"""Recruitment against target (no arms), and for the trial statistician: balance by arm, baseline balance,
-the allocation list and the immutable allocation log, all pseudonymised."""
+"""Recruitment against target (no arms); interim monitoring for the trial team (pooled over arms unless the
+viewer may see arms); and for the trial statistician: balance by arm, baseline balance, the allocation list
+and the immutable allocation log, all pseudonymised."""
 
 from __future__ import annotations
 
@@ -22,6 +23,24 @@ LOG_PAGE = 50
 def recruitment(request: HttpRequest, pk: int) -> HttpResponse:
     trial = get_trial(request, pk, Perm.MONITOR_TRIALS)
     return render(request, "trials/recruitment.html", {"trial": trial, "r": monitoring.recruitment(trial)})
+
+
+@login_required
+def interim(request: HttpRequest, pk: int) -> HttpResponse:
+    """Interim monitoring for the trial team: figures split by arm only for those who may see them."""
+    trial = get_trial(request, pk, Perm.MONITOR_TRIALS)
+    by_arm = monitoring.may_see_arm_figures(request.user, trial)
+    context = {
+        "trial": trial,
+        "by_arm": by_arm,
+        "r": monitoring.recruitment(trial),
+        "sites": monitoring.recruitment_by_site(trial),
+        "response": monitoring.survey_response(trial, by_arm=by_arm),
+        "completeness": monitoring.completeness(trial),
+        "baseline": monitoring.baseline_balance(trial) if by_arm else None,
+        "flag": monitoring.SMD_FLAG,
+    }
+    return render(request, "trials/interim.html", context)
 
 
 @login_required

@@ -189,6 +189,7 @@ CACHES = {
 
 # Public self-referral form: submissions allowed per address per hour.
 PLACEWELL_SELF_REFERRAL_RATE = env_int("PLACEWELL_SELF_REFERRAL_RATE", 5, minimum=1)
+PLACEWELL_DEMO_FULLSIZE_TRIAL = env_bool("PLACEWELL_DEMO_FULLSIZE_TRIAL", True)  # the 9,785-person demo trial
 
 LOGGING = {
     "version": 1,
