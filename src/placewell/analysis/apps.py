@@ -8,7 +8,10 @@ class AnalysisConfig(AppConfig):
 
     def ready(self) -> None:
         from placewell.analysis import panel
-        from placewell.web.extensions import HomePanel, register_home_panel
+        from placewell.analysis.erasure import erase_participant_analysis
+        from placewell.web.extensions import HomePanel, register_erasure_step, register_home_panel
+
+        register_erasure_step("analysis", erase_participant_analysis)
 
         register_home_panel(
             HomePanel(key="analysis", template="analysis/_home_panel.html", context=panel.home)

@@ -239,6 +239,7 @@ def import_linked_outcomes(
                 trial=trial,
                 linkage=record,
                 pseudo_nhs_number=r.key,
+                participant_id=people[r.key][0],
                 month=r.month,
                 employed=r.employed,
                 earnings=r.earnings,

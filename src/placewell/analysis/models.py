@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from placewell.participants.models import Participant
 from placewell.trials.models import Trial
 
 
@@ -130,6 +131,14 @@ class LinkedOutcome(models.Model):
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="+")
     linkage = models.ForeignKey(LinkageImport, on_delete=models.CASCADE, related_name="outcomes")
     pseudo_nhs_number = models.CharField(max_length=64)
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The trial participant the key matched, so that erasure removes their linked months",
+    )
     month = models.DateField(help_text="The first day of the calendar month")
     employed = models.BooleanField()
     earnings = models.DecimalField(max_digits=10, decimal_places=2)
@@ -179,6 +188,10 @@ class AnalysisRun(models.Model):
     key_fingerprint = models.CharField(max_length=12, blank=True)
     results = models.JSONField(null=True, blank=True)
     report_html = models.TextField(blank=True)
+    rows_erased_since = models.PositiveIntegerField(
+        default=0,
+        help_text="Participants erased after the run, whose rows were taken out of its stored dataset",
+    )
 
     class Meta:
         ordering = ["trial", "-started_at", "-id"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -227,6 +227,8 @@ def run_dataset(request: HttpRequest, pk: int) -> HttpResponse:
     from placewell.analysis.downloads import run_files
 
     run = _finished(request, pk)
+    if run.dataset_parquet is None:
+        raise Http404("This run's stored dataset was removed after a participant's records were erased")
     named, rows = run_files(run)
     services.record_release(
         by=request.user,  # type: ignore[arg-type]
