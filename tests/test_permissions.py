@@ -76,6 +76,7 @@ def url_values(world, participant) -> dict[str, str]:  # type: ignore[no-untyped
         "section": "staffing",
         "api_token": "1",
         "rest": "no-such-endpoint/",
+        "kind": "referrals",
     }
 
 

@@ -48,6 +48,7 @@ class Perm(StrEnum):
     TRANSFER = "casework.transfer"  # move participants from one specialist to another, with a reason
     CONDUCT_REVIEW = "fidelity.conduct"  # start, score and complete fidelity reviews of one's own service
     VIEW_REVIEWS = "fidelity.view"  # read fidelity reviews (aggregate: no participant appears in them)
+    IMPORT_DATA = "imports.run"  # bulk import from a previous system into one's own service
     ANALYSE_TRIALS = "analysis.run"  # analysis plans, datasets and runs of trials in scope (analysis.access)
 
 
@@ -79,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _CASELOAD_OVERSIGHT
         | _FIDELITY_REVIEWS
         | {Perm.ERASE, Perm.VIEW_AUDIT, Perm.MONITOR_TRIALS, Perm.CONFIGURE_TRIALS}
+        | {Perm.IMPORT_DATA}
     ),
     Role.EVALUATOR: frozenset(
         {

@@ -22,6 +22,8 @@ def nav_items(request: HttpRequest) -> list[dict[str, object]]:
         items.append(("Refer someone", reverse("participants:refer")))
     if has_perm(user, Perm.VIEW_AUDIT):
         items.append(("Audit log", reverse("accounts:audit")))
+    if has_perm(user, Perm.IMPORT_DATA):
+        items.append(("Import data", reverse("imports:start")))
     if has_perm(user, Perm.CONFIGURE):
         items.append(("Services", reverse("accounts:services")))
         items.append(("Staff", reverse("accounts:staff")))

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "placewell.api",
     "placewell.governance",
     "placewell.analysis",
+    "placewell.imports",
 ]
 
 MIDDLEWARE = [

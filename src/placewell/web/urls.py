@@ -20,6 +20,7 @@ urlpatterns = [
     path("insight/", include("placewell.insight.urls")),
     path("governance/", include("placewell.governance.urls")),
     path("analysis/", include("placewell.analysis.urls")),
+    path("imports/", include("placewell.imports.urls")),
 ]
 
 handler403 = "placewell.web.views.forbidden"
