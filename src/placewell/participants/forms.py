@@ -46,7 +46,7 @@ class NINumberField(forms.CharField):
         kwargs.setdefault("label", "National Insurance number")
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 13)
-        kwargs.setdefault("help_text", "For example, QQ 12 34 56 C")
+        kwargs.setdefault("help_text", "For example, AB 12 34 56 C")
         kwargs.setdefault("widget", forms.TextInput(attrs={"data-width": "10", "spellcheck": "false"}))
         super().__init__(**kwargs)
 

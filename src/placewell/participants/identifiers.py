@@ -59,7 +59,7 @@ def validate_ni_number(raw: str) -> str:
     match = _NI_PATTERN.match(number)
     if not match:
         raise IdentifierError(
-            "National Insurance number must be 2 letters, 6 numbers, then A, B, C or D, like QQ 12 34 56 C"
+            "National Insurance number must be 2 letters, 6 numbers, then A, B, C or D, like AB 12 34 56 C"
         )
     prefix = match["prefix"]
     if prefix[0] in _NI_BAD_FIRST or prefix[1] in _NI_BAD_SECOND or prefix in _NI_BAD_PREFIXES:
