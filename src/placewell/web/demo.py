@@ -139,6 +139,18 @@ def logins() -> list[tuple[str, str, str]]:
     return out
 
 
+def other_logins(listed: set[str]) -> list[tuple[str, str, str]]:
+    """Demo accounts added by other apps' demo steps (such as the full-size trial's service manager) that can
+    sign in: user name, role and their service or team."""
+    rows = []
+    users = User.objects.filter(is_active=True).exclude(username__in=listed).select_related("service", "team")
+    for user in users.order_by("role", "username"):
+        if user.has_usable_password():
+            place = user.team or user.service
+            rows.append((user.username, Role(user.role).label, str(place) if place else ""))
+    return rows
+
+
 def _nhs_number(rng: random.Random) -> str:
     while True:
         first = "9" + "".join(str(rng.randint(0, 9)) for _ in range(8))  # 9xx: not issued to real people

@@ -32,6 +32,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Sign in at http://127.0.0.1:8000/accounts/login/ with password: {demo.DEMO_PASSWORD}"
         )
-        for username, role, where in demo.logins():
+        listed = demo.logins()
+        for username, role, where in listed:
+            self.stdout.write(f"  {username:<10} {role:<24} {where}")
+        for username, role, where in demo.other_logins({u for u, _, _ in listed}):
             self.stdout.write(f"  {username:<10} {role:<24} {where}")
         self.stdout.write("The public self-referral form is at http://127.0.0.1:8000/refer/")
