@@ -12,17 +12,10 @@ KEY = "analysis-test-research-key-0123456789-abcdefgh"
 
 @pytest.fixture(autouse=True)
 def _no_survey_baseline_step() -> Iterator[None]:
-    from placewell.trials import baseline
+    from tests.trials.helpers import without_survey_baseline_step
 
-    step = next((s for s in baseline.baseline_steps() if s.key == "survey-baseline"), None)
-    if step is None:
+    with without_survey_baseline_step():
         yield
-        return
-    baseline.unregister_baseline_step(step.key)
-    try:
-        yield
-    finally:
-        baseline.register_baseline_step(step)
 
 
 @pytest.fixture(autouse=True)

@@ -33,17 +33,10 @@ def nhs_number(n: int) -> str:
 @pytest.fixture(autouse=True)
 def _no_survey_baseline_step() -> Iterator[None]:
     """Randomisation here does not wait for the baseline survey (tested in the trials app)."""
-    from placewell.trials import baseline
+    from tests.trials.helpers import without_survey_baseline_step
 
-    step = next((s for s in baseline.baseline_steps() if s.key == "survey-baseline"), None)
-    if step is None:
+    with without_survey_baseline_step():
         yield
-        return
-    baseline.unregister_baseline_step(step.key)
-    try:
-        yield
-    finally:
-        baseline.register_baseline_step(step)
 
 
 @pytest.fixture

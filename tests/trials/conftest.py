@@ -11,17 +11,13 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _trials_on_their_own(request: pytest.FixtureRequest) -> Iterator[None]:
-    from placewell.trials import baseline
+    from tests.trials.helpers import without_survey_baseline_step
 
-    step = next((s for s in baseline.baseline_steps() if s.key == "survey-baseline"), None)
-    if step is None or "survey_baseline" in request.fixturenames:
+    if "survey_baseline" in request.fixturenames:
         yield
         return
-    baseline.unregister_baseline_step(step.key)
-    try:
+    with without_survey_baseline_step():
         yield
-    finally:
-        baseline.register_baseline_step(step)
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from placewell.engine.randomisation import stratum_key
@@ -96,3 +98,20 @@ def agreed(world: Any, *, by: Any = None, **overrides: Any) -> Any:
     values.update(overrides)
     p = refer(world, **values)
     return screen_and_agree(world, p, by=by or values.get("specialist") or world.alice)
+
+
+@contextlib.contextmanager
+def without_survey_baseline_step() -> Iterator[None]:
+    """Randomise without waiting for the surveys app's baseline step (registered when both apps are
+    installed; tested with the two apps together in ``tests/trials/test_survey_link.py``)."""
+    from placewell.trials import baseline
+
+    step = next((s for s in baseline.baseline_steps() if s.key == "survey-baseline"), None)
+    if step is None:
+        yield
+        return
+    baseline.unregister_baseline_step(step.key)
+    try:
+        yield
+    finally:
+        baseline.register_baseline_step(step)
