@@ -7,6 +7,7 @@ the same numbers in a data table beside it (WCAG 2.2, 1.1.1 non-text content).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
@@ -26,8 +27,32 @@ def _scale(lo: float, hi: float, left: float, right: float) -> tuple[float, floa
     return slope, left - slope * lo
 
 
-def _ticks(lo: float, hi: float, count: int = 5) -> NDArray[np.float64]:
-    return np.linspace(lo, hi, count)
+def _step(lo: float, hi: float, count: int) -> float:
+    """A round step (1, 2, 2.5 or 5 times a power of ten) giving about ``count`` ticks over [lo, hi]."""
+    raw = (hi - lo) / max(count - 1, 1)
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * magnitude >= raw * (1 - 1e-9))
+
+
+def _ticks(lo: float, hi: float, count: int = 7) -> NDArray[np.float64]:
+    """Round values inside [lo, hi] for the axis, so readers see 0, 500, 1,000 rather than -34 or 4.6e+02."""
+    if not hi > lo:
+        return np.array([lo])
+    step = _step(lo, hi, count)
+    first = math.ceil(lo / step - 1e-9) * step
+    return np.round(np.arange(first, hi + step * 1e-9, step), 12)
+
+
+def tick_label(value: float, lo: float, hi: float, count: int = 7) -> str:
+    """An axis label with as many decimals as the step needs and thousands separators."""
+    if not hi > lo:
+        return f"{value:,g}"
+    step = _step(lo, hi, count)
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    if round(step / 10.0 ** math.floor(math.log10(step)), 6) == 2.5:
+        decimals += 1
+    text = f"{value:,.{decimals}f}"
+    return "0" if text.strip("-0.,") == "" else text
 
 
 def forest_svg(rows: Sequence[tuple[str, float, float, float]], title: str, unit: str, chart_id: str) -> str:
@@ -62,7 +87,8 @@ def forest_svg(rows: Sequence[tuple[str, float, float, float]], title: str, unit
         )
     for t in _ticks(lo, hi):
         x = slope * t + icpt
-        out.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" font-size="11">{t:.2g}</text>')
+        label = tick_label(float(t), lo, hi)
+        out.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" font-size="11">{label}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
@@ -100,8 +126,9 @@ def histogram_svg(draws: NDArray[np.float64], title: str, chart_id: str, marker:
     xm = slope * marker + icpt
     out.append(f'<line x1="{xm:.1f}" y1="10" x2="{xm:.1f}" y2="{base}" stroke="#d4351c" stroke-width="2" />')
     for t in _ticks(lo, hi):
+        label = tick_label(float(t), lo, hi)
         out.append(
-            f'<text x="{slope * t + icpt:.1f}" y="{height - 8}" text-anchor="middle" font-size="11">{t:.2f}</text>'
+            f'<text x="{slope * t + icpt:.1f}" y="{height - 8}" text-anchor="middle" font-size="11">{label}</text>'
         )
     out.append("</svg>")
     return "\n".join(out)
