@@ -190,3 +190,17 @@ def test_a_trial_with_no_allocations_has_an_empty_dataset(world) -> None:  # typ
     ds = build_dataset(trial)
     assert ds.rows == 0 and ds.flow.randomised == 0
     assert list(ds.table().columns) == [c.name for c in ds.columns]
+
+
+def test_subgroups_are_reported_in_words(world, small) -> None:  # type: ignore[no-untyped-def]
+    """The subgroup table names the outcome by its plan label and the variable by its dictionary label, and
+    gives the Holm-adjusted test of equal effects once per variable, not on every level."""
+    records, content = small
+    run = _run(world, records, services.create_plan(by=world.evan, trial=records.trial, content=content))
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    section = run.report_html.split('id="subgroups"')[1].split("</table>")[0]
+    assert "employed_13wk" not in section and "Employment" in section
+    rows = section.split('<tr class="govuk-table__row">')[2:]  # after the header row
+    levels = len(rows)
+    blank = [r for r in rows if '<td class="govuk-table__cell"></td></tr>' in r]
+    assert levels >= 2 and len(blank) == levels - 1, section

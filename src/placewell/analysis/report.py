@@ -105,6 +105,40 @@ def _histograms(results: EvaluationResults) -> list[dict[str, Any]]:
     return charts
 
 
+def _level(value: object) -> str:
+    text = str(value).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _subgroup_tables(
+    results: Any, outcome_labels: dict[str, str], column_labels: dict[str, str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Subgroup analyses with the plan's outcome labels, the dictionary's variable labels and readable levels.
+    The test that the effects are equal (Holm-adjusted across the family) belongs to the variable, so it is
+    given once, on its first level."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for group, analyses in results.subgroups.items():
+        rows = []
+        for a in analyses:
+            for i, e in enumerate(a.effects):
+                rows.append(
+                    {
+                        "outcome": outcome_labels.get(a.outcome, a.outcome),
+                        "subgroup": column_labels.get(a.subgroup, a.subgroup),
+                        "level": _level(e.level),
+                        "n": e.n,
+                        "effect": e.effect,
+                        "stars": e.stars,
+                        "ci": e.ci(95),
+                        "p_holm": a.p_holm if i == 0 else None,
+                        "first": i == 0,
+                        "levels": len(a.effects),
+                    }
+                )
+        out[group] = rows
+    return out
+
+
 def render(
     results: EvaluationResults, frame: pd.DataFrame, ds: AnalysisDataset, meta: RunMeta
 ) -> tuple[str, dict[str, Any]]:
@@ -130,7 +164,7 @@ def render(
         "labels": labels,
         "forests": _forests(results),
         "weights": results.weights,
-        "subgroups": results.subgroups,
+        "subgroups": _subgroup_tables(results, labels, {c.name: c.label for c in ds.columns}),
         "cace": [
             {"group": group, "label": labels.get(column, column), "estimate": est}
             for group, by_outcome in results.cace.items()
