@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -76,7 +77,7 @@ def row_hash(values: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-class Importer:
+class Importer(ABC):
     """One kind of import for one service. Subclasses give ``spec``, ``check_rows`` and ``write_rows``."""
 
     spec: ClassVar[Spec]
@@ -129,10 +130,11 @@ class Importer:
                 row.outcome = Outcome.UPDATED
         self.check_rows([r for r in readable if r.outcome != Outcome.UNCHANGED], problems)
 
+    @abstractmethod
     def check_rows(self, rows: Sequence[Row], problems: Problems) -> None:
-        raise NotImplementedError
+        """The kind's own checks on the new and changed rows of a chunk, adding to ``problems``."""
 
-    def check_across_file(self, row: Row, problems: Problems) -> None:
+    def check_across_file(self, row: Row, problems: Problems) -> None:  # noqa: B027 - an optional hook
         """A check against the file's earlier rows, in file order (beyond duplicate external ids)."""
 
     # Writing -------------------------------------------------------------------------------------------
@@ -143,10 +145,11 @@ class Importer:
         self.write_rows(changed)
         self._keep_mappings(rows)
 
+    @abstractmethod
     def write_rows(self, rows: Sequence[Row]) -> None:
-        raise NotImplementedError
+        """Create or update the records of the new and changed rows of a chunk."""
 
-    def finish(self) -> None:
+    def finish(self) -> None:  # noqa: B027 - an optional hook
         """Called once after the last chunk, inside the transaction (for example to audit per person)."""
 
     def object_of(self, row: Row) -> tuple[int, int | None]:
