@@ -34,6 +34,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from benchmarks.harness import Result
+from benchmarks.served import SERVER_URL, admin, django_env, free_port, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 32
@@ -41,7 +42,6 @@ WORKERS = int(os.environ.get("PLACEWELL_BENCH_WORKERS", "4"))
 THREADS = int(os.environ.get("PLACEWELL_BENCH_THREADS", "8"))
 """4 processes of 8 threads: one request slot per client; threads overlap the waits on PostgreSQL."""
 WARM_UP = 2
-SERVER_URL = os.environ.get("PLACEWELL_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
 SETUP = r"""
 import datetime as dt, json, sys
@@ -94,34 +94,6 @@ for user, people in staff:
     out.append({"session": session.session_key, "token": token, "participants": [p.pk for p in people[:200]]})
 print(json.dumps(out))
 """
-
-
-def _env(database_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url,
-        DJANGO_SETTINGS_MODULE="placewell.web.settings",
-        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT), env.get("PYTHONPATH", "")]),
-    )
-    return env
-
-
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(SERVER_URL, autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
 class _Client:
@@ -206,7 +178,7 @@ def _measure(
     name: str, baseline: str, api: tuple[list[float], float], page: tuple[list[float], float], note: str
 ) -> Result:
     (lat, wall), (base_lat, base_wall) = api, page
-    p95, base_p95 = _percentile(lat, 0.95), _percentile(base_lat, 0.95)
+    p95, base_p95 = percentile(lat, 0.95), percentile(base_lat, 0.95)
     return Result(
         name=name,
         baseline=baseline,
@@ -225,10 +197,10 @@ def run(quick: bool) -> list[Result]:
     per_client = 5 if quick else 40
     name = f"placewell_bench_api_{os.getpid()}"
     database_url = urlparse(SERVER_URL)._replace(path=f"/{name}").geturl()
-    _admin(f'CREATE DATABASE "{name}"')
+    admin(f'CREATE DATABASE "{name}"')
     server = None
     try:
-        env = _env(database_url)
+        env = django_env(database_url)
         subprocess.run([sys.executable, "-m", "django", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
         setup = subprocess.run(
             [sys.executable, "-c", SETUP, str(total), str(CLIENTS)],
@@ -239,7 +211,7 @@ def run(quick: bool) -> list[Result]:
             text=True,
         )
         data = json.loads(setup.stdout.strip().splitlines()[-1])
-        port = _free_port()
+        port = free_port()
         server = _serve(env, port)
         gunicorn = (ROOT / ".venv" / "bin" / "gunicorn").exists()
         note = (
@@ -281,11 +253,11 @@ def run(quick: bool) -> list[Result]:
         lat, wall = _phase(api, all_contacts)
         results[-1].figures["all"] = (
             f"every contact in scope (/api/v1/contacts/?limit=25): {len(lat) / wall:.0f} requests/s, "
-            f"p95 {1000 * _percentile(lat, 0.95):.1f} ms"
+            f"p95 {1000 * percentile(lat, 0.95):.1f} ms"
         )
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return results

@@ -32,6 +32,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
 from benchmarks.harness import Result
+from benchmarks.served import SERVER_URL, admin, django_env, free_port, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 16
@@ -41,7 +42,6 @@ THREADS = int(os.environ.get("PLACEWELL_BENCH_THREADS", "4"))
 client, threads overlap the waits on PostgreSQL and the stratum lock, and processes use every core."""
 WARM_UP = 3
 """Requests each client makes before timing starts, so each worker has imported and compiled what it needs."""
-SERVER_URL = os.environ.get("PLACEWELL_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
 SETUP = r"""
 import datetime as dt, json, sys
@@ -117,34 +117,6 @@ print(json.dumps({"trial": trial.pk, "clients": clients}))
 """
 
 
-def _env(database_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url,
-        DJANGO_SETTINGS_MODULE="placewell.web.settings",
-        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT), env.get("PYTHONPATH", "")]),
-    )
-    return env
-
-
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(SERVER_URL, autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
-
-
 class _Client:
     """One signed-in browser: its own keep-alive connection and cookies."""
 
@@ -204,10 +176,10 @@ def run(quick: bool) -> list[Result]:
     per_client = 20 if quick else 100
     name = f"placewell_bench_{os.getpid()}"
     database_url = urlparse(SERVER_URL)._replace(path=f"/{name}").geturl()
-    _admin(f'CREATE DATABASE "{name}"')
+    admin(f'CREATE DATABASE "{name}"')
     server = None
     try:
-        env = _env(database_url)
+        env = django_env(database_url)
         subprocess.run([sys.executable, "-m", "django", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
         setup = subprocess.run(
             [sys.executable, "-c", SETUP, str(per_client)],
@@ -218,7 +190,7 @@ def run(quick: bool) -> list[Result]:
             text=True,
         )
         data = json.loads(setup.stdout.strip().splitlines()[-1])
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -263,9 +235,9 @@ def run(quick: bool) -> list[Result]:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     n = len(lat)
-    p95, base_p95 = _percentile(lat, 0.95), _percentile(base_lat, 0.95)
+    p95, base_p95 = percentile(lat, 0.95), percentile(base_lat, 0.95)
     return [
         Result(
             name=f"randomise through the check page, {CLIENTS} concurrent clients, PostgreSQL ({n} allocations)",
