@@ -65,6 +65,7 @@ class ServiceForm(GovukModelForm):
             "pre_employment_limit_months",
             "in_work_limit_months",
             "caseload_target",
+            "response_working_days",
             "accepts_self_referrals",
             "public_description",
         ]

@@ -61,6 +61,13 @@ class Service(models.Model):
         default=20,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
+    response_working_days = models.PositiveSmallIntegerField(
+        "Promised response time (working days)",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="How many working days a new referral may wait before someone contacts the person. "
+        "Weekends and England and Wales bank holidays are not counted.",
+    )
     accepts_self_referrals = models.BooleanField(default=True)
     public_description = models.TextField(blank=True, help_text="Shown on the self-referral form")
 
