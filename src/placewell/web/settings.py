@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "placewell.governance",
     "placewell.analysis",
     "placewell.imports",
+    "django_q",
+    "placewell.jobs",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +193,35 @@ CACHES = {
 # Public self-referral form: submissions allowed per address per hour.
 PLACEWELL_SELF_REFERRAL_RATE = env_int("PLACEWELL_SELF_REFERRAL_RATE", 5, minimum=1)
 PLACEWELL_DEMO_FULLSIZE_TRIAL = env_bool("PLACEWELL_DEMO_FULLSIZE_TRIAL", True)  # the 9,785-person demo trial
+
+# Background work: django-q2 (docs/decisions/0005-task-queue.md). The database is the broker unless
+# PLACEWELL_TASK_BROKER names a Redis server (redis://127.0.0.1:6379/0), so a fresh clone needs no extra
+# server; workers run as `./run worker` (django-q2's qcluster), the schedules inside the same cluster.
+PLACEWELL_TASK_BROKER = env_str("PLACEWELL_TASK_BROKER", "database").strip() or "database"
+if PLACEWELL_TASK_BROKER != "database" and not PLACEWELL_TASK_BROKER.startswith(("redis://", "rediss://")):
+    raise SettingError(
+        f"PLACEWELL_TASK_BROKER must be database or a Redis address such as redis://127.0.0.1:6379/0, "
+        f"not {PLACEWELL_TASK_BROKER!r}"
+    )
+# A job is stopped after PLACEWELL_TASK_TIMEOUT seconds (the full-size demo trial's analysis takes minutes);
+# a job whose worker died is offered to another worker once its lease (timeout + 60 s) has run out, up to
+# PLACEWELL_TASK_ATTEMPTS times in all, and then marked failed with the reason.
+PLACEWELL_TASK_TIMEOUT = env_int("PLACEWELL_TASK_TIMEOUT", 1800, minimum=10)
+PLACEWELL_TASK_ATTEMPTS = env_int("PLACEWELL_TASK_ATTEMPTS", 2, minimum=1)
+Q_CLUSTER = {
+    "name": "placewell",
+    "workers": env_int("PLACEWELL_TASK_WORKERS", 2, minimum=1),
+    "timeout": PLACEWELL_TASK_TIMEOUT,
+    "retry": PLACEWELL_TASK_TIMEOUT + 60,
+    "max_attempts": PLACEWELL_TASK_ATTEMPTS,
+    "ack_failures": True,  # a failed job is recorded as failed (Placewell's job record says why), not redelivered
+    "save_limit": 1000,
+    "catch_up": False,  # a schedule missed while no worker ran runs once, not once per missed slot
+    "label": "Background tasks",
+    "poll": 0.5,
+    "sync": env_bool("PLACEWELL_TASKS_SYNC", False),  # run each task at once, in the caller (tests)
+    **({"orm": "default"} if PLACEWELL_TASK_BROKER == "database" else {"redis": PLACEWELL_TASK_BROKER}),
+}
 
 LOGGING = {
     "version": 1,
