@@ -140,3 +140,23 @@ def services_in_scope(user: User | AnonymousUser) -> Q:
         org = user.organisation_id  # type: ignore[union-attr]
         return Q(provider_id=org) | Q(commissioner_id=org) if org else Q(pk__in=[])
     return Q(pk=user.service_id) if user.service_id else Q(pk__in=[])  # type: ignore[union-attr]
+
+
+def referral_queue_scope(user: User | AnonymousUser) -> Q:
+    """Unallocated referrals the user is responsible for allocating (filter on participants).
+
+    A service manager sees every referral of their service without a specialist; a team leader sees their
+    own team's and those of their service that no team has yet (a public self-referral arrives with no team),
+    so no referral waits where nobody looks.
+    """
+    nothing = Q(pk__in=[])
+    if not has_perm(user, Perm.TRANSFER):
+        return nothing
+    if user.role == Role.SERVICE_MANAGER:  # type: ignore[union-attr]
+        return Q(service_id=user.service_id, specialist__isnull=True) if user.service_id else nothing  # type: ignore[union-attr]
+    team = user.team  # type: ignore[union-attr]
+    if team is None:
+        return nothing
+    return Q(service_id=team.service_id, specialist__isnull=True) & (
+        Q(team__isnull=True) | Q(team_id=team.pk)
+    )

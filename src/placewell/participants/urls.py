@@ -1,11 +1,12 @@
 from django.urls import path
 
-from placewell.participants import views, views_agreement, views_referral, views_screening
+from placewell.participants import views, views_agreement, views_queue, views_referral, views_screening
 
 app_name = "participants"
 
 urlpatterns = [
     path("", views.participant_list, name="list"),
+    path("queue/", views_queue.referral_queue, name="queue"),
     path("refer/", views_referral.start, name="refer"),
     path("refer/person/", views_referral.person, name="refer_person"),
     path("refer/possible-duplicates/", views_referral.duplicates, name="refer_duplicates"),

@@ -1,0 +1,95 @@
+"""The referral queue: unallocated referrals, oldest first, each allocated to a specialist in one action."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from placewell.accounts.models import Role, User
+from placewell.accounts.policy import Perm, participant_scope, referral_queue_scope, require
+from placewell.participants import queue, services
+from placewell.participants.models import Participant
+
+CASELOAD_ROLES = (Role.SPECIALIST, Role.TEAM_LEADER)
+
+
+def _service_id(user: User) -> int | None:
+    if user.role == Role.SERVICE_MANAGER:
+        return user.service_id
+    return user.team.service_id if user.team_id else None  # type: ignore[union-attr]
+
+
+def allocatable(user: User) -> list[User]:
+    """Whom the user may allocate to: their own team (team leader) or every team of the service."""
+    staff = User.objects.filter(team__service_id=_service_id(user), role__in=CASELOAD_ROLES, is_active=True)
+    if user.role == Role.TEAM_LEADER:
+        staff = staff.filter(team_id=user.team_id)
+    return list(staff.select_related("team").order_by("team__name", "first_name", "last_name"))
+
+
+def _allocate(request: HttpRequest, user: User) -> tuple[str | None, str | None]:
+    """Handle one allocation; (participant id, error message) when refused, (None, None) when done."""
+    pid, sid = request.POST.get("participant", ""), request.POST.get("specialist", "")
+    if not pid.isdigit():
+        raise Http404("No such referral")
+    person = (
+        Participant.objects.filter(service_id=_service_id(user), pk=pid).select_related("service").first()
+    )
+    if person is None:
+        raise Http404("No such referral")
+    waiting = Participant.objects.filter(referral_queue_scope(user), pk=person.pk).exists()
+    if not waiting and person.specialist_id is None:
+        raise Http404("No such referral")
+    if not waiting:
+        known = Participant.objects.filter(participant_scope(user), pk=person.pk).exists()
+        return pid, (
+            f"{person.full_name} has already been allocated to {person.specialist}. Nothing was changed."
+            if known
+            else "This referral is no longer waiting: someone allocated it meanwhile. Nothing was changed."
+        )
+    if not sid.isdigit():
+        return pid, f"Choose the specialist to allocate {person.full_name} to."
+    specialist = (
+        User.objects.filter(pk=sid, team__service_id=person.service_id).select_related("team").first()
+    )
+    if specialist is None:
+        return pid, "Choose a specialist of this service: the one chosen works elsewhere or has left."
+    try:
+        services.allocate(by=user, participant=person, specialist=specialist, request=request)
+    except services.AllocationError as exc:
+        return pid, str(exc)
+    messages.success(
+        request, f"{person.full_name} allocated to {specialist}. They will see them on their home page."
+    )
+    return None, None
+
+
+@login_required
+def referral_queue(request: HttpRequest) -> HttpResponse:
+    """Unallocated staff and self-referrals for team leaders and service managers, oldest first."""
+    require(request.user, Perm.TRANSFER)
+    user: User = request.user  # type: ignore[assignment]
+    error_for, error = None, None
+    if request.method == "POST":
+        error_for, error = _allocate(request, user)
+        if error is None:
+            return redirect("participants:queue")
+    found = queue.queue_for(referral_queue_scope(user))
+    services.record_list(
+        by=user, participants=[w.participant for w in found.rows], what="referral queue", request=request
+    )
+    return render(
+        request,
+        "participants/queue.html",
+        {
+            "queue": found,
+            "rows": found.rows,
+            "staff": allocatable(user),
+            "error": error,
+            "error_for": error_for,
+            "chosen": request.POST.get("specialist", ""),
+        },
+        status=400 if error else 200,
+    )
