@@ -118,15 +118,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # zxcvbn's estimate of guessability (repeats, keyboard runs, the user's own name): score 3 of 4 or more.
+    {"NAME": "placewell.accounts.passwords.GuessablePasswordValidator", "OPTIONS": {"min_score": 3}},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Lock-out after repeated failed sign-ins (django-axes): per user name and address.
+# Lock-out after repeated failed sign-ins (django-axes), counted separately per user name (one account tried
+# from many addresses) and per address (one password tried against many accounts), as OWASP ASVS 2.2.1 asks.
 AXES_FAILURE_LIMIT = env_int("PLACEWELL_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("PLACEWELL_LOGIN_COOLOFF_MINUTES", 30, minimum=1) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -141,8 +144,12 @@ CSRF_COOKIE_HTTPONLY = True
 _secure = env_bool("PLACEWELL_SECURE_COOKIES", not DEBUG and env_bool("PLACEWELL_PRODUCTION", False))
 SESSION_COOKIE_SECURE = _secure
 CSRF_COOKIE_SECURE = _secure
-SECURE_SSL_REDIRECT = env_bool("PLACEWELL_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("PLACEWELL_HSTS_SECONDS", 0, minimum=0)
+# In production HTTPS is enforced by default: redirect plain HTTP, and tell browsers (HSTS) for a year.
+_production = not DEBUG and env_bool("PLACEWELL_PRODUCTION", False)
+SECURE_SSL_REDIRECT = env_bool("PLACEWELL_SSL_REDIRECT", _production)
+SECURE_HSTS_SECONDS = env_int("PLACEWELL_HSTS_SECONDS", 31_536_000 if _production else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PLACEWELL_HSTS_INCLUDE_SUBDOMAINS", _production)
+SECURE_HSTS_PRELOAD = env_bool("PLACEWELL_HSTS_PRELOAD", _production)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -162,9 +169,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Two-factor sign-in: optional for staff, required for the roles an organisation lists here.
+# Two-factor sign-in: required for every staff role in production, optional elsewhere. A deployment may
+# list fewer roles, or "none" (docs/how-to/deploy.md says what that costs).
 OTP_TOTP_ISSUER = SITE_NAME
-PLACEWELL_2FA_REQUIRED_ROLES = env_list("PLACEWELL_2FA_REQUIRED_ROLES", [])
+_STAFF_ROLES = ["specialist", "team_leader", "service_manager", "evaluator", "administrator"]
+PLACEWELL_2FA_REQUIRED_ROLES = env_list("PLACEWELL_2FA_REQUIRED_ROLES", _STAFF_ROLES if _production else [])
+if [r.lower() for r in PLACEWELL_2FA_REQUIRED_ROLES] == ["none"]:
+    PLACEWELL_2FA_REQUIRED_ROLES = []
+for _role in PLACEWELL_2FA_REQUIRED_ROLES:
+    if _role not in _STAFF_ROLES:
+        raise SettingError(
+            f"PLACEWELL_2FA_REQUIRED_ROLES lists {_role!r}, which is not a role: use a comma-separated list of "
+            f"{', '.join(_STAFF_ROLES)}, or none"
+        )
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
