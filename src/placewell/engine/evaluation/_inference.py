@@ -26,13 +26,13 @@ def level_fraction(level: float) -> float:
     return round(pct) / 100
 
 
-def t_interval(effect: float, se: float, df: int, level: float) -> tuple[float, float]:
+def t_interval(effect: float, se: float, df: float, level: float) -> tuple[float, float]:
     """Two-sided interval ``effect +/- t_{df, 1-(1-level)/2} * se``."""
     q = float(stats.t.ppf(1 - (1 - level_fraction(level)) / 2, df))
     return effect - q * se, effect + q * se
 
 
-def t_p_value(effect: float, se: float, df: int) -> float:
+def t_p_value(effect: float, se: float, df: float) -> float:
     """Two-sided p-value of ``effect / se`` against the t distribution with ``df`` degrees of freedom."""
     if se == 0:
         return 0.0 if effect != 0 else 1.0

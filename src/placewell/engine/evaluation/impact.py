@@ -30,9 +30,16 @@ from placewell.engine.evaluation._design import (
     treatment_indicator,
 )
 from placewell.engine.evaluation._ols import SE_TYPES, SeType, fit_wls
+from placewell.engine.evaluation.cluster import fit_cr2
 from placewell.engine.evaluation.errors import InvalidValueError, TooFewObservationsError
+from placewell.engine.evaluation.lin import lin_design
 
 OutcomeType = Literal["auto", "binary", "continuous"]
+Adjustment = Literal["standard", "lin"]
+
+CLUSTER_SE_TYPES: tuple[str, ...] = ("cluster", "CR1", "CR2")
+"""Cluster-robust choices: ``cluster`` and ``CR1`` are the Liang-Zeger variance with Stata's factor and
+``G - 1`` df; ``CR2`` is Bell and McCaffrey's with their small-sample df (see ``cluster.py``)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,15 @@ class ImpactEstimate:
     unit: str
     n_clusters: int | None = None
     coefficients: dict[str, float] = field(default_factory=dict)
+    df_inference: float | None = None
+    """Degrees of freedom for intervals and p-values when they are not ``df_resid`` (CR2's
+    Bell-McCaffrey df, a non-integer)."""
+    adjustment: str = "standard"
+
+    @property
+    def df(self) -> float:
+        """Degrees of freedom used for the t intervals and p-values."""
+        return self.df_inference if self.df_inference is not None else self.df_resid
 
     @property
     def t_stat(self) -> float:
@@ -66,11 +82,11 @@ class ImpactEstimate:
     @property
     def p_value(self) -> float:
         """Two-sided p-value from the t distribution with the residual degrees of freedom."""
-        return _inference.t_p_value(self.effect, self.se, self.df_resid)
+        return _inference.t_p_value(self.effect, self.se, self.df)
 
     def ci(self, level: float = 95) -> tuple[float, float]:
         """Confidence interval at 90, 95 or 99 per cent."""
-        return _inference.t_interval(self.effect, self.se, self.df_resid, level)
+        return _inference.t_interval(self.effect, self.se, self.df, level)
 
     @property
     def effect_sd(self) -> float:
@@ -107,6 +123,8 @@ class ImpactEstimate:
             "se_type": self.se_type,
             "unit": self.unit,
             "n_clusters": self.n_clusters,
+            "df": self.df,
+            "adjustment": self.adjustment,
         }
         for level in _inference.ALLOWED_LEVELS:
             low, high = self.ci(level)
@@ -128,7 +146,7 @@ class ImpactEstimate:
                     "p_value": self.p_value,
                     "conf_low": low,
                     "conf_high": high,
-                    "df": self.df_resid,
+                    "df": self.df,
                     "n": self.n,
                     "unit": self.unit,
                     "effect_sd": self.effect_sd,
@@ -159,12 +177,16 @@ def control_moments(
 
 
 def check_se(se: str, cluster: str | None) -> SeType:
-    """Validate the standard-error request."""
-    if se not in SE_TYPES:
-        raise InvalidValueError(f"unknown standard-error type {se!r}; choose one of {', '.join(SE_TYPES)}")
-    if (se == "cluster") != (cluster is not None):
-        raise InvalidValueError('cluster-robust errors need se="cluster" together with a cluster column')
-    return se  # type: ignore[return-value]
+    """Validate the standard-error request (``CR1`` is returned as ``cluster``; ``CR2`` is checked
+    here and fitted by :func:`placewell.engine.evaluation.cluster.fit_cr2`)."""
+    choices = (*SE_TYPES, *(c for c in CLUSTER_SE_TYPES if c not in SE_TYPES))
+    if se not in choices:
+        raise InvalidValueError(f"unknown standard-error type {se!r}; choose one of {', '.join(choices)}")
+    if (se in CLUSTER_SE_TYPES) != (cluster is not None):
+        raise InvalidValueError(
+            'cluster-robust errors need se="cluster", "CR1" or "CR2" together with a cluster column'
+        )
+    return "cluster" if se in CLUSTER_SE_TYPES else se  # type: ignore[return-value]
 
 
 def estimate_itt(
@@ -178,6 +200,7 @@ def estimate_itt(
     cluster: str | None = None,
     *,
     outcome_type: OutcomeType = "auto",
+    adjustment: Adjustment = "standard",
 ) -> ImpactEstimate:
     """Estimate the intention-to-treat impact of assignment on ``outcome``.
 
@@ -187,8 +210,13 @@ def estimate_itt(
     ``strata`` names one or more columns whose crossing enters as fixed effects. ``se`` is one of
     ``HC0``, ``HC1``, ``HC2`` (default), ``HC3`` or ``cluster`` (with ``cluster`` naming the column).
     ``outcome_type`` forces or disables the percentage-point reporting of 0/1 outcomes.
+    ``se="CR2"`` gives Bell-McCaffrey cluster-robust errors with their small-sample degrees of freedom
+    (Imbens and Kolesar 2016); ``adjustment="lin"`` centres the covariates and interacts them with
+    treatment (Lin 2013, see ``lin.py``).
     """
     se_type = check_se(se, cluster)
+    if adjustment not in ("standard", "lin"):
+        raise InvalidValueError(f'unknown adjustment {adjustment!r}; choose "standard" or "lin"')
     strata_cols = as_list(strata)
     required = [treatment, *strata_cols, *([cluster] if cluster else [])]
     frame, n_missing = select_rows(data, outcome, required, weights)
@@ -209,8 +237,38 @@ def estimate_itt(
     control_w = design.weights[~treated] if design.weights is not None else None
     c_mean, c_sd = control_moments(design.y[~treated], control_w)
     names = design.names
+    X = design.X
+    if adjustment == "lin":
+        strata_prefix = " x ".join(strata_cols) + "[" if strata_cols else None
+        covariate_cols = [
+            j for j in range(2, len(names)) if strata_prefix is None or not names[j].startswith(strata_prefix)
+        ]
+        X, names = lin_design(
+            X, names, treatment_col=1, covariate_cols=covariate_cols, weights=design.weights
+        )
+    if se == "CR2":
+        assert design.clusters is not None
+        cr2 = fit_cr2(X, design.y, design.clusters, names=names, targets=[1], weights=design.weights)
+        return ImpactEstimate(
+            outcome=outcome,
+            effect=float(cr2.coef[1]) * scale,
+            se=float(np.sqrt(cr2.variance[0])) * scale,
+            df_resid=cr2.n - cr2.k,
+            n=cr2.n,
+            n_treated=int(treated.sum()),
+            n_control=int((~treated).sum()),
+            n_missing_outcome=n_missing,
+            control_mean=c_mean * scale,
+            control_sd=c_sd * scale,
+            se_type="CR2",
+            unit="ppt" if binary else "natural",
+            n_clusters=cr2.n_clusters,
+            coefficients={name: float(c) for name, c in zip(names, cr2.coef, strict=True)},
+            df_inference=float(cr2.df[0]),
+            adjustment=adjustment,
+        )
     fit = fit_wls(
-        design.X,
+        X,
         design.y,
         names=names,
         targets=[1],
@@ -233,4 +291,5 @@ def estimate_itt(
         unit="ppt" if binary else "natural",
         n_clusters=fit.n_clusters,
         coefficients={name: float(c) for name, c in zip(names, fit.coef, strict=True)},
+        adjustment=adjustment,
     )
