@@ -52,6 +52,12 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PLACEWELL_DEMO_FULLSIZE_TRIAL = False  # the 9,785-person demo trial; tests load it themselves
+    # Background jobs run at once, in the caller, through django-q2's own sync mode (its worker code, its
+    # result records); tests/jobs also run a real worker process against the database broker.
+    from django_q.conf import Conf
+
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    Conf.SYNC = True
 
 
 PASSWORD = "correct-horse-battery-staple-42"

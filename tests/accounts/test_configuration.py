@@ -56,7 +56,7 @@ def test_change_service_settings_and_add_team(client_as, world) -> None:  # type
         "public_description": "",
     }
     assert (
-        "Ensure this value is greater than or equal to 1"
+        "Caseload target per full-time specialist must be 1 or more"
         in client.post(f"/accounts/services/{world.service.pk}/", form).content.decode()
     )
     form["caseload_target"] = "18"

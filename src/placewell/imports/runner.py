@@ -4,12 +4,12 @@
 writing nothing but the job's own record. ``run`` reads the file again inside one transaction, checks each
 chunk again against the database as it is now, and writes it; any problem, or any error at all, rolls the
 whole import back, so a file is imported completely or not at all. Both take an optional ``progress``
-callback (phase, rows done, rows in total or None), and both run synchronously: the web pages start them in a
-background thread, tests and the command call them directly.
+callback (phase, rows done, rows in total or None), and both run synchronously: the web pages queue them as
+background jobs (``imports.tasks``, run by a worker), tests and the command call them directly.
 
 Memory stays bounded: rows are streamed from the file (``readers``) and handled a chunk at a time, problems
 beyond the first thousand are counted rather than kept, and the external ids already seen in the file are
-kept on disk, in a small SQLite index beside the upload, instead of in a Python set that would grow with
+kept on disk, in a small SQLite index in a private temporary folder, instead of in a Python set that would grow with
 the file.
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import tempfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -81,9 +82,21 @@ def _read_file(
     progress: Progress | None,
 ) -> tuple[int, list[dict[str, object]]]:
     """One pass over the file. Returns the data rows read and any column problems (which stop the pass)."""
-    path = storage.upload_path(job)
-    table = Table(path, sniff(path, job.file_name), storage.max_bytes())
-    seen = SeenIds(storage.work_dir(job))
+    with storage.local_copy(job) as path, tempfile.TemporaryDirectory(prefix="placewell-ids-") as scratch:
+        table = Table(path, sniff(path, job.file_name), storage.max_bytes())
+        return _read_rows(job, importer, problems, counts, table, SeenIds(Path(scratch)), write, progress)
+
+
+def _read_rows(
+    job: ImportJob,
+    importer: Importer,
+    problems: Problems,
+    counts: Counter[str],
+    table: Table,
+    seen: SeenIds,
+    write: bool,
+    progress: Progress | None,
+) -> tuple[int, list[dict[str, object]]]:
     phase = WRITING if write else CHECKING
     total = job.total_rows if write else None
     done = 0
@@ -141,6 +154,10 @@ def check(job: ImportJob, *, progress: Progress | None = None) -> ImportJob:
         rows, columns = _read_file(job, importer, problems, counts, write=False, progress=progress)
     except FileProblem as exc:
         columns = [{"row": exc.row, "column": "", "message": str(exc)}]
+    except FileNotFoundError:
+        columns = [
+            {"row": 0, "column": "", "message": "The uploaded file is no longer there: upload it again"}
+        ]
     job.total_rows = rows
     job.processed_rows = rows
     job.counts = {
@@ -178,8 +195,7 @@ def run(job: ImportJob, *, progress: Progress | None = None, claimed: bool = Fal
     has already called ``claim`` (the web page does, so the job shows as importing at once)."""
     if not claimed and not claim(job):
         raise ValueError(f"Import {job.pk} is {job.get_state_display().lower()}, not ready to import")
-    path = storage.upload_path(job)
-    if not path.exists() or storage.sha256_of(path) != job.file_sha256:
+    if storage.stored_sha256(job) != job.file_sha256:
         return _fail(
             job, "The uploaded file is no longer there or has changed since it was checked: upload it again"
         )

@@ -3,24 +3,22 @@ checked and imported, and the report. Only a service manager may import, and onl
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
-from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import close_old_connections, connection
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from placewell.accounts.policy import Perm, require
-from placewell.imports import runner, storage, templates_files
+from placewell.imports import runner, storage, tasks, templates_files
 from placewell.imports.forms import UploadForm
 from placewell.imports.kinds import SPECS
 from placewell.imports.models import ExternalRecord, ImportJob, Kind, Outcome
 from placewell.imports.readers import FileProblem, sniff
+from placewell.jobs.queue import QueueUnavailable
 from placewell.participants.models import Participant
 
 REPORT_ROWS_PER_PAGE = 100
@@ -49,43 +47,6 @@ def _spec(request: HttpRequest, kind: str):  # type: ignore[no-untyped-def]
     return SPECS[kind]
 
 
-def in_background(work: Callable[[], object]) -> None:
-    """Run ``work`` in a thread with its own database connection (``PLACEWELL_IMPORT_IN_BACKGROUND`` off runs
-    it here and now, as the tests do)."""
-    if not getattr(settings, "PLACEWELL_IMPORT_IN_BACKGROUND", True):
-        work()
-        return
-
-    def target() -> None:
-        close_old_connections()
-        try:
-            work()
-        finally:
-            connection.close()
-
-    threading.Thread(target=target, daemon=True, name="placewell-import").start()
-
-
-def _publisher(job: ImportJob) -> runner.Progress:
-    return lambda phase, done, total: storage.publish(job, phase, done, total)
-
-
-def _check_job(job_id: int) -> None:
-    job = ImportJob.objects.select_related("service", "created_by").get(pk=job_id)
-    try:
-        runner.check(job, progress=_publisher(job))
-    except Exception:
-        runner.log.exception("Checking import %s failed", job_id)
-        job.state, job.failure = ImportJob.State.INVALID, "Something went wrong while checking the file"
-        job.save(update_fields=["state", "failure"])
-        storage.discard(job)
-
-
-def _run_job(job_id: int) -> None:
-    job = ImportJob.objects.select_related("service", "created_by").get(pk=job_id)
-    runner.run(job, progress=_publisher(job), claimed=True)
-
-
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
     service_id = _service_id(request)
@@ -105,14 +66,21 @@ def start(request: HttpRequest) -> HttpResponse:
                     f"{storage.describe_size(storage.max_bytes())}. Split it into smaller files"
                 )
             storage.save(job, upload.chunks())
-            sniff(storage.upload_path(job), job.file_name)
+            with storage.local_copy(job) as path:
+                sniff(path, job.file_name)
         except (storage.TooBig, FileProblem) as exc:
             storage.discard(job)
             form.add_error("file", str(exc))
         else:
-            job.save()
-            in_background(lambda: _check_job(job.pk))
-            return redirect("imports:job", job=job.pk)
+            try:
+                with transaction.atomic():
+                    job.save()
+                    tasks.queue_check(job, request.user)  # type: ignore[arg-type]
+            except QueueUnavailable as exc:
+                storage.discard(job)
+                form.add_error("file", str(exc))
+            else:
+                return redirect("imports:job", job=job.pk)
     jobs = ImportJob.objects.filter(service_id=service_id).select_related("created_by")[:10]
     return render(request, "imports/start.html", {"form": form, "specs": SPECS.values(), "jobs": jobs})
 
@@ -199,6 +167,10 @@ def progress(request: HttpRequest, job: int) -> HttpResponse:
 @require_POST
 def confirm(request: HttpRequest, job: int) -> HttpResponse:
     the_job = _job(request, job)
-    if runner.claim(the_job):
-        in_background(lambda: _run_job(the_job.pk))
+    try:
+        with transaction.atomic():
+            if runner.claim(the_job):
+                tasks.queue_import(the_job, request.user)  # type: ignore[arg-type]
+    except QueueUnavailable as exc:
+        messages.error(request, str(exc))
     return redirect(reverse("imports:job", kwargs={"job": the_job.pk}))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms, template
 from django.forms import BoundField
 
+from placewell.web.forms import is_multiple_choice
+
 register = template.Library()
 
 
@@ -12,10 +14,14 @@ register = template.Library()
 def widget_kind(field: BoundField) -> str:
     """Which GOV.UK component a bound field renders as."""
     widget = field.field.widget
+    # Checked before radios: Django's CheckboxSelectMultiple is a subclass of RadioSelect, so testing for
+    # radios first rendered every multiple-choice question as radios, which post (and save) one answer.
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    if is_multiple_choice(field.field) or isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "checkboxes"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.MultiWidget):
@@ -24,8 +30,6 @@ def widget_kind(field: BoundField) -> str:
         return "textarea"
     if isinstance(widget, forms.Select):
         return "select"
-    if isinstance(widget, forms.HiddenInput):
-        return "hidden"
     return "input"
 
 
