@@ -6,6 +6,7 @@ The public API is a set of plain functions returning tidy result objects:
 ``write_report`` for a whole plan. Numerics live in private modules; errors are named classes.
 """
 
+from placewell.engine.evaluation.bootstrap import BootstrapResult, wild_cluster_bootstrap
 from placewell.engine.evaluation.cace import CaceEstimate, estimate_cace
 from placewell.engine.evaluation.config import EvaluationConfig, load_config
 from placewell.engine.evaluation.economics import (
@@ -27,12 +28,14 @@ from placewell.engine.evaluation.errors import (
 )
 from placewell.engine.evaluation.impact import ImpactEstimate, estimate_itt
 from placewell.engine.evaluation.pipeline import EvaluationResults, run_evaluation
+from placewell.engine.evaluation.randomisation_inference import RandomisationResult, randomisation_inference
 from placewell.engine.evaluation.report import write_report
 from placewell.engine.evaluation.subgroups import DEFAULT_SUBGROUPS, estimate_subgroup, estimate_subgroups
 from placewell.engine.evaluation.weights import assignment_weights, nonresponse_weights
 
 __all__ = [
     "DEFAULT_SUBGROUPS",
+    "BootstrapResult",
     "CaceEstimate",
     "CollinearityError",
     "ConfigError",
@@ -45,6 +48,7 @@ __all__ = [
     "InvalidValueError",
     "MissingColumnError",
     "NoVarianceError",
+    "RandomisationResult",
     "TooFewObservationsError",
     "assignment_weights",
     "estimate_cace",
@@ -57,6 +61,8 @@ __all__ = [
     "nonresponse_weights",
     "one_way_sensitivity",
     "point_returns",
+    "randomisation_inference",
     "run_evaluation",
+    "wild_cluster_bootstrap",
     "write_report",
 ]
