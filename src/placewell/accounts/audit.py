@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from placewell.accounts import audit_chain
 from placewell.accounts.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def record(
     if actor_label is None:
         actor_label = "System" if staff is None else (staff.get_full_name() or staff.get_username())
     label = actor_label
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=staff,
         actor_label=label[:200],
         action=action,
@@ -79,3 +80,5 @@ def record(
         changes=dict(changes or {}),
         ip_address=client_ip(request),
     )
+    audit_chain.append([event])
+    return event

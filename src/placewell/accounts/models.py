@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 
 class Organisation(models.Model):
@@ -142,8 +143,10 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     """One read or change of a record: who, when, which record, what action, what changed.
 
-    Append-only: the model refuses updates and deletes. It holds no personal data: changes to personal
-    fields are recorded by field name only, so erasing a participant leaves the audit trail intact and clean.
+    Append-only: the model refuses updates and deletes, a database trigger refuses them too, and each event
+    carries a hash chained to the one before (``accounts.audit_chain``), so a rewrite is noticed. It holds no
+    personal data: changes to personal fields are recorded by field name only, and free text (such as an
+    erasure's reason) is never kept, so erasing a participant leaves the audit trail intact and clean.
     """
 
     class Action(models.TextChoices):
@@ -158,7 +161,8 @@ class AuditEvent(models.Model):
         SIGN_IN = "sign_in", "Signed in"
         CONFIGURE = "configure", "Configured"
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set before saving (not auto_now_add, which Django sets at insert) because the hash covers it
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     actor_label = models.CharField(max_length=200, help_text="Who acted, kept if the account is removed")
     action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
@@ -169,6 +173,12 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    chain_prev = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="Previous event's hash"
+    )
+    chain_hash = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="SHA-256 of this event"
+    )
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -189,7 +199,21 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("The audit log is append-only")
-        super().save(*args, **kwargs)
+        from placewell.accounts import audit_chain
+
+        audit_chain.append([self])
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit log is append-only")
+
+
+class AuditChainHead(models.Model):
+    """The end of the audit hash chain: one row, locked by every append so appends never interleave, and
+    read by the check so that events removed from the end of the log are noticed too."""
+
+    last_event_id = models.BigIntegerField(null=True, blank=True)
+    last_hash = models.CharField(max_length=64, blank=True)
+    length = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Audit chain of {self.length:,} events"

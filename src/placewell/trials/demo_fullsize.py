@@ -41,6 +41,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from placewell.accounts import audit_chain
 from placewell.accounts import services as accounts
 from placewell.accounts.models import AuditEvent, Organisation, Role, Service, User
 from placewell.engine.simulate import SimulationConfig, simulate_trial
@@ -377,8 +378,7 @@ def _audit(people: list[Participant]) -> None:
         u.pk: u.get_full_name() or u.username
         for u in User.objects.filter(pk__in={p.specialist_id for p in people})
     }
-    bulk(
-        AuditEvent,
+    audit_chain.append(  # linked into the audit log's hash chain, as every audit event is
         [
             AuditEvent(
                 at=p.created_at,
@@ -392,7 +392,7 @@ def _audit(people: list[Participant]) -> None:
                 summary="Referred (entered by staff); loaded with the full-size demo trial",
             )
             for p in people
-        ],
+        ]
     )
 
 

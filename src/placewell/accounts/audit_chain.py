@@ -1,0 +1,222 @@
+"""A hash chain over the audit log, so that any rewrite of it afterwards is noticed.
+
+Each event stores ``chain_prev`` (the previous event's hash) and ``chain_hash``, the SHA-256 of the
+previous hash and the event's canonical content (FIPS 180-4, "Secure Hash Standard"). Changing, removing
+or reordering any event breaks the link at that event; removing events from the end is caught by the chain
+head (``AuditChainHead``), which records the length and last hash of the chain. This is the linked
+time-stamping scheme of Haber and Stornetta, "How to time-stamp a digital document" (1991), and answers
+OWASP ASVS 4.0.3 requirement 7.3.3 ("security logs are protected from unauthorized access and
+modification") and the NHS Data Security and Protection Toolkit's audit-trail assertions.
+
+Appends are serialised: every append takes the chain head's row lock (``SELECT ... FOR UPDATE``) on
+PostgreSQL, so two writers can never link to the same previous event; SQLite serialises writers already
+(IMMEDIATE transactions, settings.py). The lock is held until the surrounding transaction commits, which is
+the price of the chain (measured in benchmarks/bench_audit_chain.py).
+
+A database trigger (migration ``accounts.0005``) refuses UPDATE and DELETE on the audit table, and the
+deploy guide sets up an application role without those rights; the chain is what still tells on someone
+who has the owner's rights and drops the trigger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import ipaddress
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+
+from placewell.accounts.models import AuditChainHead, AuditEvent
+
+GENESIS = ""
+# The stored columns that the hash covers, in this order (everything but the id and the chain itself).
+CONTENT = (
+    "at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "record_type",
+    "record_id",
+    "participant_id",
+    "service_id",
+    "summary",
+    "changes",
+    "ip_address",
+)
+HEAD_ID = 1
+
+SQLITE_TRIGGERS = (
+    "CREATE TRIGGER IF NOT EXISTS accounts_auditevent_no_update BEFORE UPDATE ON accounts_auditevent "
+    "BEGIN SELECT RAISE(ABORT, 'The audit log is append-only: UPDATE refused'); END",
+    "CREATE TRIGGER IF NOT EXISTS accounts_auditevent_no_delete BEFORE DELETE ON accounts_auditevent "
+    "BEGIN SELECT RAISE(ABORT, 'The audit log is append-only: DELETE refused'); END",
+)
+SQLITE_DROP = (
+    "DROP TRIGGER IF EXISTS accounts_auditevent_no_update",
+    "DROP TRIGGER IF EXISTS accounts_auditevent_no_delete",
+)
+POSTGRES_TRIGGERS = (
+    "CREATE OR REPLACE FUNCTION accounts_auditevent_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN RAISE EXCEPTION 'The audit log is append-only: % refused', TG_OP "
+    "USING ERRCODE = 'insufficient_privilege'; END $$",
+    "DROP TRIGGER IF EXISTS accounts_auditevent_append_only ON accounts_auditevent",
+    "CREATE TRIGGER accounts_auditevent_append_only BEFORE UPDATE OR DELETE ON accounts_auditevent "
+    "FOR EACH ROW EXECUTE FUNCTION accounts_auditevent_append_only()",
+)
+POSTGRES_DROP = (
+    "DROP TRIGGER IF EXISTS accounts_auditevent_append_only ON accounts_auditevent",
+    "DROP FUNCTION IF EXISTS accounts_auditevent_append_only()",
+)
+
+
+def trigger_sql(vendor: str, *, drop: bool = False) -> Sequence[str]:
+    """The statements that install (or remove) the append-only trigger on this database."""
+    if vendor == "sqlite":
+        return SQLITE_DROP if drop else SQLITE_TRIGGERS
+    if vendor == "postgresql":
+        return POSTGRES_DROP if drop else POSTGRES_TRIGGERS
+    raise NotImplementedError(f"No append-only trigger for {vendor}")
+
+
+def _at(value: dt.datetime | str) -> str:
+    if isinstance(value, str):  # a raw SQLite value, as the backfill migration may read it
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _ip(value: Any) -> str | None:
+    if not value:
+        return None
+    value = getattr(value, "ip", value)  # psycopg may return an ipaddress interface for inet
+    return ipaddress.ip_address(str(value)).compressed
+
+
+def _changes(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def canonical(row: Sequence[Any]) -> bytes:
+    """One event's content (values in ``CONTENT`` order) as bytes that are the same on every database."""
+    at, actor, label, action, rtype, rid, pid, sid, summary, changes, ip = row
+    body = [_at(at), actor, label, action, rtype, rid, pid, sid, summary, _changes(changes), _ip(ip)]
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def link(prev: str, row: Sequence[Any]) -> str:
+    """The hash of one event: SHA-256 over the previous event's hash and this event's content."""
+    return hashlib.sha256(prev.encode() + b"\n" + canonical(row)).hexdigest()
+
+
+def content_of(event: AuditEvent) -> tuple[Any, ...]:
+    return tuple(getattr(event, name) for name in CONTENT)
+
+
+def _head() -> AuditChainHead:
+    """The chain head, locked until the surrounding transaction ends (created on the first append)."""
+    try:
+        return AuditChainHead.objects.select_for_update().get(pk=HEAD_ID)
+    except AuditChainHead.DoesNotExist:
+        AuditChainHead.objects.bulk_create([AuditChainHead(pk=HEAD_ID)], ignore_conflicts=True)
+        return AuditChainHead.objects.select_for_update().get(pk=HEAD_ID)
+
+
+def append(events: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """Link unsaved events to the end of the chain and save them, in one transaction."""
+    events = list(events)
+    if not events:
+        return events
+    with transaction.atomic():
+        head = _head()
+        prev = head.last_hash
+        now = None
+        for event in events:
+            if event.at is None:
+                now = now or _now()
+                event.at = now
+            event.changes = json.loads(json.dumps(event.changes or {}))
+            event.chain_prev = prev
+            event.chain_hash = prev = link(prev, content_of(event))
+        if len(events) == 1:
+            AuditEvent.objects.bulk_create(events)
+        else:
+            AuditEvent.objects.bulk_create(events, batch_size=2000)
+        last = events[-1].pk
+        if last is None:  # a database that does not return ids from bulk inserts
+            last = AuditEvent.objects.filter(chain_hash=prev).values_list("pk", flat=True).get()
+        AuditChainHead.objects.filter(pk=HEAD_ID).update(
+            last_hash=prev, last_event_id=last, length=head.length + len(events)
+        )
+    return events
+
+
+def _now() -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+@dataclass(frozen=True)
+class AuditChainReport:
+    """What ``verify_audit_chain`` found: ``ok``, how many events it ``checked``, the id of the first
+    event that does not match (``first_broken_id``, None when all match) and a plain-English ``message``."""
+
+    ok: bool
+    checked: int
+    first_broken_id: int | None
+    message: str
+
+
+def _rows(chunk: int) -> Iterator[tuple[Any, ...]]:
+    columns = ", ".join(("id", *CONTENT, "chain_prev", "chain_hash"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM accounts_auditevent ORDER BY id")  # noqa: S608
+        while rows := cursor.fetchmany(chunk):
+            yield from rows
+
+
+def verify_audit_chain(*, chunk: int = 5000) -> AuditChainReport:
+    """Re-hash every event in order and check each links to the one before and the head to the last.
+
+    Called by ``./run manage verify_audit`` and by the daily scheduled check, which alerts the service
+    manager when ``ok`` is false. Reads the table with one streamed query, not the ORM, so a million events
+    take seconds (benchmarks/bench_audit_chain.py).
+    """
+    prev, checked, last_id = GENESIS, 0, None
+    sha256 = hashlib.sha256
+    dumps = json.dumps
+    for row in _rows(chunk):
+        event_id, content, stored_prev, stored_hash = row[0], row[1:-2], row[-2], row[-1]
+        if stored_prev != prev:
+            what = "was removed or changed" if checked else "is missing"
+            return AuditChainReport(
+                False,
+                checked,
+                event_id,
+                f"Audit event {event_id} does not follow the event before it: an earlier event {what}.",
+            )
+        at, actor, label, action, rtype, rid, pid, sid, summary, changes, ip = content
+        body = [_at(at), actor, label, action, rtype, rid, pid, sid, summary, _changes(changes), _ip(ip)]
+        data = dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        if sha256(prev.encode() + b"\n" + data).hexdigest() != stored_hash:
+            return AuditChainReport(
+                False, checked, event_id, f"Audit event {event_id} has been changed since it was written."
+            )
+        prev, last_id = stored_hash, event_id
+        checked += 1
+    head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
+    length, last_hash = (head.length, head.last_hash) if head else (0, GENESIS)
+    if length != checked or last_hash != prev:
+        return AuditChainReport(
+            False,
+            checked,
+            last_id,
+            f"The audit log ends at event {last_id} after {checked:,} events, but the chain head records "
+            f"{length:,}: events after it were removed, or the chain head was changed.",
+        )
+    return AuditChainReport(True, checked, None, f"All {checked:,} audit events are intact.")
