@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "placewell.imports",
     "django_q",
     "placewell.jobs",
+    "placewell.ops",
 ]
 
 MIDDLEWARE = [
@@ -198,13 +199,80 @@ STATICFILES_DIRS = [
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache"
-        if env_bool("PLACEWELL_SHARED_CACHE", False)
-        else "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "placewell_cache",
+# Shared state, so any number of server processes on any number of machines behave as one
+# (docs/how-to/deploy.md): the cache holds the self-referral rate limit, so it is the database's by default
+# (its table is made by the ops app's migration) and Redis by configuration (Django's own RedisCache);
+# "locmem" keeps it inside one process, for a single-process server only.
+PLACEWELL_CACHE_URL = env_str("PLACEWELL_CACHE_URL", "database").strip() or "database"
+if PLACEWELL_CACHE_URL == "database":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "placewell_cache"}}
+elif PLACEWELL_CACHE_URL == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "placewell"}}
+elif PLACEWELL_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": PLACEWELL_CACHE_URL,
+            "KEY_PREFIX": "placewell",
+        }
     }
+else:
+    raise SettingError(
+        "PLACEWELL_CACHE_URL must be database, locmem or a Redis address such as redis://127.0.0.1:6379/1, "
+        f"not {PLACEWELL_CACHE_URL!r}"
+    )
+# Sessions live in the database (every server sees them); with Redis they are also cached there.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else "django.contrib.sessions.backends.db"
+)
+
+# Files: uploads waiting to be imported and generated files go through Django's storage API, on this
+# machine's disk by default (a disk every server shares, in a fleet) or in S3-compatible object storage
+# through django-storages (PLACEWELL_FILE_STORAGE=s3). Files are readable by Placewell's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+MEDIA_ROOT = VAR_DIR / "files"
+PLACEWELL_FILE_STORAGE = env_str("PLACEWELL_FILE_STORAGE", "filesystem").strip() or "filesystem"
+
+
+def _file_storage(folder: str) -> dict[str, object]:
+    """One named storage: ``folder`` under ``var/`` on disk, or under that prefix in the S3 bucket."""
+    if PLACEWELL_FILE_STORAGE == "filesystem":
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": str(VAR_DIR / folder),
+                "file_permissions_mode": 0o600,
+                "directory_permissions_mode": 0o700,
+                "allow_overwrite": True,
+            },
+        }
+    if PLACEWELL_FILE_STORAGE == "s3":
+        bucket = env_str("PLACEWELL_S3_BUCKET", "")
+        if not bucket:
+            raise SettingError("PLACEWELL_S3_BUCKET must name the bucket when PLACEWELL_FILE_STORAGE=s3")
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "location": folder,
+                "endpoint_url": env_str("PLACEWELL_S3_ENDPOINT_URL", "") or None,
+                "region_name": env_str("PLACEWELL_S3_REGION", "") or None,
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": True,
+                "object_parameters": {"ServerSideEncryption": "AES256"},
+            },
+        }
+    raise SettingError(f"PLACEWELL_FILE_STORAGE must be filesystem or s3, not {PLACEWELL_FILE_STORAGE!r}")
+
+
+STORAGES = {
+    "default": _file_storage("files"),
+    "imports": _file_storage("imports"),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 # Public self-referral form: submissions allowed per address per hour.
@@ -240,9 +308,31 @@ Q_CLUSTER = {
     **({"orm": "default"} if PLACEWELL_TASK_BROKER == "database" else {"redis": PLACEWELL_TASK_BROKER}),
 }
 
+# Logs go to standard error, as text or (PLACEWELL_LOG_FORMAT=json) one JSON object a line for a log
+# collector. An ordinary 403 or 404 is one line without a traceback (placewell.ops.logs).
+PLACEWELL_LOG_FORMAT = env_str("PLACEWELL_LOG_FORMAT", "text").strip().lower() or "text"
+if PLACEWELL_LOG_FORMAT not in {"text", "json"}:
+    raise SettingError(f"PLACEWELL_LOG_FORMAT must be text or json, not {PLACEWELL_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"quiet_client_errors": {"()": "placewell.ops.logs.QuietClientErrors"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "placewell.ops.logs.JsonLinesFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": PLACEWELL_LOG_FORMAT,
+            "filters": ["quiet_client_errors"],
+        }
+    },
+    "loggers": {
+        "django.request": {"filters": ["quiet_client_errors"]},
+        "django.security": {"filters": ["quiet_client_errors"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+# Load balancers probe the health pages over plain HTTP inside the network: answer rather than redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

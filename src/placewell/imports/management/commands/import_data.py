@@ -51,7 +51,7 @@ class Command(BaseCommand):
         try:
             with path.open("rb") as fh:
                 storage.save(job, iter(lambda: fh.read(1024 * 1024), b""))
-            sniff(storage.upload_path(job), job.file_name)
+            sniff(path, job.file_name)
         except (storage.TooBig, FileProblem) as exc:
             storage.discard(job)
             raise CommandError(str(exc)) from None
