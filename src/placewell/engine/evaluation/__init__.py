@@ -27,6 +27,7 @@ from placewell.engine.evaluation.errors import (
     TooFewObservationsError,
 )
 from placewell.engine.evaluation.impact import ImpactEstimate, estimate_itt
+from placewell.engine.evaluation.joint import JointImpacts, joint_impacts
 from placewell.engine.evaluation.pipeline import EvaluationResults, run_evaluation
 from placewell.engine.evaluation.randomisation_inference import RandomisationResult, randomisation_inference
 from placewell.engine.evaluation.report import write_report
@@ -46,6 +47,7 @@ __all__ = [
     "Impact",
     "ImpactEstimate",
     "InvalidValueError",
+    "JointImpacts",
     "MissingColumnError",
     "NoVarianceError",
     "RandomisationResult",
@@ -55,6 +57,7 @@ __all__ = [
     "estimate_itt",
     "estimate_subgroup",
     "estimate_subgroups",
+    "joint_impacts",
     "load_config",
     "load_parameters",
     "monte_carlo",

@@ -12,9 +12,12 @@ way. Two views are reported, as the seed does:
 
 In the point estimate an impact is valued only if it is significant at ``significance_for_valuing``
 (90%, as the seed counts only "observed" impacts). The Monte Carlo sensitivity follows the seed (section
-2.1): 10,000 draws from each impact's sampling distribution (normal, mean the estimate, sd its standard
-error), optionally with cost uncertainty, give the distribution of each ratio. Every draw is valued, so
-the simulation describes uncertainty rather than repeating the significance filter.
+2.1): 10,000 draws from the impacts' sampling distribution, optionally with cost uncertainty, give the
+distribution of each ratio. Every draw is valued, so the simulation describes uncertainty rather than
+repeating the significance filter. The impacts are drawn jointly (multivariate normal) with the
+correlations in ``GroupInputs.correlations``, from :func:`placewell.engine.evaluation.joint.joint_impacts`,
+because impacts estimated on the same people are correlated; ``independent=True`` draws each impact on its
+own, as the seed describes, and is what happens when no correlations are given.
 """
 
 from __future__ import annotations
@@ -168,6 +171,9 @@ class GroupInputs:
     health: Impact | None = None
     life_satisfaction: Impact | None = None
     cost_se: float = 0.0
+    correlations: tuple[tuple[str, str, float], ...] = ()
+    """Correlations between impact estimates as ``(role, role, rho)``, roles as the field names above
+    (see :meth:`placewell.engine.evaluation.joint.JointImpacts.role_correlations`)."""
 
 
 def _benefits(
@@ -291,6 +297,48 @@ class RatioDistribution:
         return float(np.mean(self.draws > 1.0))
 
 
+def _joint_covariance(inputs: GroupInputs, roles: list[str]) -> NDArray[np.float64]:
+    """Covariance of the present impacts from their standard errors and the given correlations."""
+    se = np.array([getattr(inputs, role).se for role in roles])
+    corr = np.eye(len(roles))
+    for a, b, rho in inputs.correlations:
+        if a not in _ROLES or b not in _ROLES:
+            raise ConfigError(f"correlation between {a!r} and {b!r}: roles must be among {', '.join(_ROLES)}")
+        if not -1.0 <= rho <= 1.0:
+            raise ConfigError(f"correlation between {a!r} and {b!r} is {rho}, outside -1 to 1")
+        if a in roles and b in roles and a != b:
+            i, j = roles.index(a), roles.index(b)
+            corr[i, j] = corr[j, i] = rho
+    cov: NDArray[np.float64] = corr * np.outer(se, se)
+    return cov
+
+
+def draw_impacts(
+    inputs: GroupInputs,
+    draws: int,
+    rng: np.random.Generator,
+    *,
+    independent: bool = False,
+) -> dict[str, NDArray[np.float64]]:
+    """Draws from the impacts' sampling distribution, by role (zeros for an absent impact).
+
+    Joint (multivariate normal with ``inputs.correlations``) unless ``independent`` or no correlations
+    are given, when each impact is drawn on its own exactly as before joint draws existed.
+    """
+    present = [role for role in _ROLES if getattr(inputs, role) is not None]
+    sampled = {role: np.zeros(draws) for role in _ROLES}
+    if independent or not inputs.correlations:
+        for role in present:
+            impact: Impact = getattr(inputs, role)
+            sampled[role] = rng.normal(impact.effect, impact.se, draws)
+        return sampled
+    mean = np.array([getattr(inputs, role).effect for role in present])
+    joint = rng.multivariate_normal(mean, _joint_covariance(inputs, present), size=draws, method="eigh")
+    for j, role in enumerate(present):
+        sampled[role] = joint[:, j]
+    return sampled
+
+
 def monte_carlo(
     inputs: GroupInputs,
     params: Parameters,
@@ -298,18 +346,17 @@ def monte_carlo(
     draws: int = MONTE_CARLO_DRAWS,
     seed: int = 0,
     include_wellbeing: bool = False,
+    independent: bool = False,
 ) -> dict[str, RatioDistribution]:
     """Distributions of the financial and economic returns per pound (seed 001, section 2.1).
 
-    Each impact is drawn from a normal distribution with its estimate and standard error; the cost
-    likewise when ``cost_se`` is positive (draws below 1% of the point cost are raised to it, to keep
-    the ratio finite). The same ``seed`` gives the same draws.
+    The impacts are drawn from their joint normal sampling distribution (see :func:`draw_impacts`;
+    ``independent=True`` ignores their correlation); the cost likewise when ``cost_se`` is positive
+    (draws below 1% of the point cost are raised to it, to keep the ratio finite). The same ``seed``
+    gives the same draws.
     """
     rng = np.random.default_rng(seed)
-    sampled: dict[str, NDArray[np.float64]] = {}
-    for role in _ROLES:
-        impact: Impact | None = getattr(inputs, role)
-        sampled[role] = rng.normal(impact.effect, impact.se, draws) if impact is not None else np.zeros(draws)
+    sampled = draw_impacts(inputs, draws, rng, independent=independent)
     cost = np.full(draws, inputs.cost)
     if inputs.cost_se > 0:
         cost = np.maximum(rng.normal(inputs.cost, inputs.cost_se, draws), 0.01 * inputs.cost)
