@@ -6,7 +6,7 @@ from tests.conftest import refer
 
 
 def test_home_for_each_role(client_as, world, participant) -> None:  # type: ignore[no-untyped-def]
-    assert "Participants by status" in client_as("alice").get("/").content.decode()
+    assert "Everyone you can see, by status" in client_as("alice").get("/").content.decode()
     assert "You are supporting" in client_as("alice").get("/").content.decode()
     assert "Participants by service and status" in client_as("evan").get("/").content.decode()
     assert "Staff accounts" in client_as("ada").get("/").content.decode()

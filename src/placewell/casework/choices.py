@@ -94,3 +94,21 @@ class HowTold(models.TextChoices):
     PHONE = "phone", "Phone or video"
     LETTER = "letter", "Letter"
     EMAIL = "email", "Email or text message"
+
+
+class NoteCategory(models.TextChoices):
+    """What a case note is about: the everyday subjects of IPS casework, so notes can be found by kind."""
+
+    GENERAL = "general", "General update"
+    JOB_SEARCH = "job_search", "Job search and employers"
+    IN_WORK = "in_work", "In-work support"
+    HEALTH = "health", "Health and wellbeing"
+    BENEFITS = "benefits", "Benefits and money"
+    SAFEGUARDING = "safeguarding", "Safeguarding or risk"
+    ADMIN = "admin", "Arrangements and admin"
+
+
+class SnoozeDays(models.IntegerChoices):
+    THREE = 3, "3 days"
+    SEVEN = 7, "7 days"
+    FOURTEEN = 14, "14 days"

@@ -294,3 +294,48 @@ class EndingNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Ending of support told on {self.told_on}"
+
+
+class CaseNote(models.Model):
+    """A case note on its own, outside any contact: what a specialist needs to remember or pass on.
+
+    Limited to ``MAX_LENGTH`` characters so a note stays a note (longer material belongs in a document the
+    service keeps elsewhere). Every read and write is audited without the note's words.
+    """
+
+    MAX_LENGTH = 2000
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="case_notes")
+    category = models.CharField(max_length=20, choices=choices.NoteCategory.choices)
+    text = models.TextField("Note", max_length=MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["participant", "created_at"], name="casenote_participant_when")]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} note on {self.created_at:%Y-%m-%d}"
+
+
+class AlertSnooze(models.Model):
+    """An alert set aside until a date, with the reason (for example "in hospital, ward staff in touch").
+
+    The alert returns after ``until`` if its cause remains; an alert whose cause is cleared (a contact
+    recorded, an employer met) disappears whether snoozed or not.
+    """
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="alert_snoozes")
+    rule = models.CharField(max_length=40)
+    until = models.DateField()
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-until", "-id"]
+        indexes = [models.Index(fields=["participant", "rule", "until"], name="snooze_participant_rule")]
+
+    def __str__(self) -> str:
+        return f"{self.rule} snoozed until {self.until}"

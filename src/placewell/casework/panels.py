@@ -8,12 +8,12 @@ from django.db.models import Count, Max, Min, Q, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
-from placewell.accounts.models import Role
+from placewell.accounts.models import Role, User
 from placewell.accounts.policy import Perm, has_perm
-from placewell.casework import alerts, caseload, services
+from placewell.casework import alerts, caseload, services, services_notes, worklist
 from placewell.casework.models import EndingNotice, Goal
 from placewell.casework.views import can_write
-from placewell.casework.views_caseload import open_caseload
+from placewell.casework.views_caseload import open_caseload, staff_in_scope, teams_in_scope
 from placewell.participants.models import Participant, Status
 
 
@@ -48,22 +48,63 @@ def participant(request: HttpRequest, p: Participant) -> dict[str, Any] | None:
 
 
 def home(request: HttpRequest) -> dict[str, Any] | None:
-    """A specialist's alerts, each with its rule, and their caseload against the FTE-adjusted target."""
+    """The worklist on the home page.
+
+    A specialist (or a team leader with a caseload): their alerts grouped by kind, less the snoozed, with the
+    plan steps they promised. A team leader: also the team's alerts by specialist. A service manager: each
+    team's caseload against target (the unallocated referrals come from the participants app's panel).
+    """
     user = request.user
-    if not has_perm(user, Perm.VIEW_PARTICIPANTS) or user.role not in {Role.SPECIALIST, Role.TEAM_LEADER}:  # type: ignore[union-attr]
+    if not has_perm(user, Perm.VIEW_PARTICIPANTS):
         return None
-    people = open_caseload(Q(specialist=user), user)  # type: ignore[arg-type]
-    found = alerts.alerts_for(people)
-    found += alerts.not_told_of_ending(Q(specialist=user))
-    in_work = sum(p.status == Status.IN_WORK for p in people)
+    today = timezone.localdate()
+    if user.role == Role.SERVICE_MANAGER:  # type: ignore[union-attr]
+        return {"kind": "service", "teams": team_picture(user), "today": today}  # type: ignore[arg-type]
+    if user.role not in {Role.SPECIALIST, Role.TEAM_LEADER}:  # type: ignore[union-attr]
+        return None
+    team_view = has_perm(user, Perm.VIEW_TEAM_CASELOADS)
+    scope = Q(team_id=user.team_id) if team_view else Q(specialist=user)  # type: ignore[union-attr]
+    people = open_caseload(scope, user)  # type: ignore[arg-type]
+    found = alerts.alerts_for(people, today)
+    found += alerts.not_told_of_ending(scope & Q(specialist__isnull=False), today)
+    snoozed = services_notes.snoozed({"team_id": user.team_id} if team_view else {"specialist": user}, today)  # type: ignore[union-attr]
+    found = worklist.without_snoozed(found, snoozed)
+    mine_people = [p for p in people if p.specialist_id == user.pk]
+    mine_ids = {p.pk for p in mine_people}
+    mine = [a for a in found if a.participant.specialist_id == user.pk]
+    in_work = sum(p.status == Status.IN_WORK for p in mine_people)
     target = user.team.service.caseload_target if user.team_id else 20  # type: ignore[union-attr]
-    figures = caseload.CaseloadFigures(user, user.fte, target, len(people), in_work)  # type: ignore[union-attr, arg-type]
-    shown = list({a.participant.pk: a.participant for a in found}.values())
-    services.record_list(by=user, participants=shown, what="home page alerts", request=request)  # type: ignore[arg-type]
-    return {
-        "alerts": found,
+    figures = caseload.CaseloadFigures(user, user.fte, target, len(mine_people), in_work)  # type: ignore[union-attr, arg-type]
+    context: dict[str, Any] = {
+        "kind": "team" if team_view else "specialist",
+        "groups": worklist.group(mine),
+        "alert_count": len(mine),
+        "urgent_count": sum(a.urgent for a in mine),
+        "snoozed_count": sum(pid in mine_ids for pid, _ in snoozed),
+        "promises": worklist.promises(user, today),  # type: ignore[arg-type]
         "figures": figures,
-        "today": timezone.localdate(),
-        "team_view": has_perm(user, Perm.VIEW_TEAM_CASELOADS),
-        "has_caseload": bool(people) or user.role == Role.SPECIALIST,  # type: ignore[union-attr]
+        "today": today,
+        "has_caseload": bool(mine_people) or user.role == Role.SPECIALIST,  # type: ignore[union-attr]
     }
+    if team_view:
+        staff = staff_in_scope(user)  # type: ignore[arg-type]
+        context["team_rows"] = worklist.by_specialist(staff, found)
+        context["team_alert_count"] = len(found)
+    shown = list({a.participant.pk: a.participant for a in (found if team_view else mine)}.values())
+    services.record_list(by=user, participants=shown, what="home page worklist", request=request)  # type: ignore[arg-type]
+    return context
+
+
+def team_picture(user: User) -> list[dict[str, Any]]:
+    """Each team of the manager's service: specialists, open caseload against target, in work. Two queries."""
+    teams = teams_in_scope(user)
+    counts = caseload.open_counts(Q(team__in=teams))
+    staff = staff_in_scope(user)
+    by_team: dict[int, list[User]] = {}
+    for s in staff:
+        by_team.setdefault(s.team_id, []).append(s)  # type: ignore[arg-type]
+    out = []
+    for t in teams:
+        rows = caseload.figures_for([s for s in by_team.get(t.pk, []) if s.role == Role.SPECIALIST], counts)
+        out.append({"team": t, "total": caseload.team_total(rows), "specialists": len(rows)})
+    return out

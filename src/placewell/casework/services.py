@@ -434,6 +434,8 @@ def erase_participant_casework(participant: Participant, by: User | None = None)
         "health_liaisons": participant.health_liaisons.all().delete()[0],
         "benefits_advice": participant.benefits_advice.all().delete()[0],
         "ending_notice": EndingNotice.objects.filter(participant=participant).delete()[0],
+        "case_notes": participant.case_notes.all().delete()[0],
+        "alert_snoozes": participant.alert_snoozes.all().delete()[0],
         "transfer_reasons": participant.transfers.update(reason=""),
     }
     _log(by, A.ERASE, "casework", participant.pk, participant, "Casework records erased", counts)

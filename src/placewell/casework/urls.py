@@ -1,6 +1,6 @@
 from django.urls import path
 
-from placewell.casework import views, views_caseload, views_plan
+from placewell.casework import views, views_caseload, views_notes, views_plan
 
 app_name = "casework"
 
@@ -26,4 +26,6 @@ urlpatterns = [
     path("participants/<int:pk>/health/liaison/", views_plan.health_add, name="health_add"),
     path("participants/<int:pk>/health/benefits/", views_plan.benefits_add, name="benefits_add"),
     path("participants/<int:pk>/ending/", views_plan.ending, name="ending"),
+    path("participants/<int:pk>/notes/", views_notes.notes, name="notes"),
+    path("participants/<int:pk>/alerts/<slug:rule>/snooze/", views_notes.snooze, name="snooze"),
 ]

@@ -6,3 +6,13 @@ class ParticipantsConfig(AppConfig):
 
     name = "placewell.participants"
     label = "participants"
+
+    def ready(self) -> None:
+        from placewell.participants import panels
+        from placewell.web.extensions import HomePanel, register_home_panel
+
+        register_home_panel(
+            HomePanel(
+                key="referrals", template="participants/_home_panel.html", context=panels.home, order=10
+            )
+        )

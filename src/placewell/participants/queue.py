@@ -25,6 +25,7 @@ from placewell.participants.models import Participant, Status
 
 DUE_SOON_WORKING_DAYS = 1
 WAITING_STATUSES = (Status.REFERRED, Status.ELIGIBLE, Status.AGREED, Status.ACTIVE, Status.IN_WORK)
+ANNOTATIONS = {"referred_on": Min("referrals__referral_date"), "route": Min("referrals__route")}
 QUEUE_LIMIT = 200  # rows shown on the page; the count above the table is of all of them
 
 
@@ -93,7 +94,7 @@ def waiting(participants: QuerySet[Participant]) -> QuerySet[Participant]:
     return (
         participants.filter(specialist__isnull=True, status__in=WAITING_STATUSES)
         .select_related("service", "team")
-        .annotate(referred_on=Min("referrals__referral_date"), route=Min("referrals__route"))
+        .annotate(**ANNOTATIONS)
         .order_by("referred_on", "created_at", "id")
     )
 
