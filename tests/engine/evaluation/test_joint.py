@@ -35,7 +35,7 @@ def frame(data: pd.DataFrame) -> pd.DataFrame:
 
 def stacked_reference(df: pd.DataFrame, weights: str | None, strata: bool) -> np.ndarray:
     blocks = []
-    for j, outcome in enumerate(OUTCOMES):
+    for outcome in OUTCOMES:
         part = df[df[outcome].notna()]
         cols = part[["t", "age"]].astype(float)
         if strata:
