@@ -124,6 +124,8 @@ def _django_defaults(field: forms.Field) -> set[str]:
     """Django's own wording for this field's messages, so a message the form chose itself is kept."""
     texts: set[str] = set()
     for cls in type(field).__mro__:
+        if not cls.__module__.startswith("django."):
+            continue  # a Placewell field's own defaults are its chosen wording
         texts.update(str(m) for m in getattr(cls, "default_error_messages", {}).values())
     for validator in field.validators:
         texts.add(str(getattr(validator, "message", "")))
@@ -175,8 +177,11 @@ def govuk_messages(field: forms.Field, name: str = "") -> dict[str, str]:
         messages["invalid"] = f"{label} must be a real date, like 27/3/2025"
     elif isinstance(field, forms.TimeField):
         messages["invalid"] = f"{label} must be a real time on the 24-hour clock, like 14:30"
+    elif isinstance(field, forms.MultiValueField):
+        messages["invalid"] = f"Enter {lower} in full"
     elif isinstance(field, forms.FileField):
         messages.update(
+            contradiction="Either choose a new file or remove the current one, not both",
             invalid=f"Select {lower} to upload",
             missing=f"Select {lower} to upload",
             empty="The selected file is empty: choose the file again or another file",
