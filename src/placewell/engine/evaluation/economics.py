@@ -1,8 +1,9 @@
 """Economic evaluation: costs, valued benefits, returns per pound and Monte Carlo sensitivity.
 
-The method follows seed 001, section 6.2.4 and Table 2.2: costs per recruit to the treatment group are
+The method follows DWP research report no. 1025, *Health-led Employment Trials Evaluation: 12-month
+outcomes evidence synthesis* ("the report"), section 6.2.4 and Table 2.2: costs per recruit to the treatment group are
 set against benefits valued from the 12-month intention-to-treat impacts, in the HM Treasury Green Book
-way. Two views are reported, as the seed does:
+way. Two views are reported, as the report does:
 
 * **financial** (the Exchequer's return): income tax and National Insurance on extra earnings, plus
   out-of-work benefits saved by extra people in sustained work;
@@ -11,13 +12,13 @@ way. Two views are reported, as the seed does:
   satisfaction impact, valued per WELLBY).
 
 In the point estimate an impact is valued only if it is significant at ``significance_for_valuing``
-(90%, as the seed counts only "observed" impacts). The Monte Carlo sensitivity follows the seed (section
+(90%, as the report counts only "observed" impacts). The Monte Carlo sensitivity follows the report (section
 2.1): 10,000 draws from the impacts' sampling distribution, optionally with cost uncertainty, give the
 distribution of each ratio. Every draw is valued, so the simulation describes uncertainty rather than
 repeating the significance filter. The impacts are drawn jointly (multivariate normal) with the
 correlations in ``GroupInputs.correlations``, from :func:`placewell.engine.evaluation.joint.joint_impacts`,
 because impacts estimated on the same people are correlated; ``independent=True`` draws each impact on its
-own, as the seed describes, and is what happens when no correlations are given.
+own, as the report describes, and is what happens when no correlations are given.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from placewell.engine.evaluation import _inference
 from placewell.engine.evaluation.errors import ConfigError
 
 MONTE_CARLO_DRAWS = 10_000
-"""Draws in the sensitivity analysis (seed 001, section 2.1: "10,000 times")."""
+"""Draws in the sensitivity analysis (the report, section 2.1: "10,000 times")."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def cost_per_treated_recruit(
     *,
     other_costs: float = 0.0,
 ) -> float:
-    """Total delivery cost divided by recruits to the treatment group (seed 001, Table 2.2's measure).
+    """Total delivery cost divided by recruits to the treatment group (the report's Table 2.2 measure).
 
     Staff cost is FTE times salary plus on-costs; overheads are a share of staff cost; other costs
     (travel, premises, licences) are added whole.
@@ -348,7 +349,7 @@ def monte_carlo(
     include_wellbeing: bool = False,
     independent: bool = False,
 ) -> dict[str, RatioDistribution]:
-    """Distributions of the financial and economic returns per pound (seed 001, section 2.1).
+    """Distributions of the financial and economic returns per pound (the report, section 2.1).
 
     The impacts are drawn from their joint normal sampling distribution (see :func:`draw_impacts`;
     ``independent=True`` ignores their correlation); the cost likewise when ``cost_se`` is positive
