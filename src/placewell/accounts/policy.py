@@ -50,6 +50,8 @@ class Perm(StrEnum):
     VIEW_REVIEWS = "fidelity.view"  # read fidelity reviews (aggregate: no participant appears in them)
     IMPORT_DATA = "imports.run"  # bulk import from a previous system into one's own service
     ANALYSE_TRIALS = "analysis.run"  # analysis plans, datasets and runs of trials in scope (analysis.access)
+    VIEW_JOBS = "jobs.view"  # the background jobs of one's own service: queued, running, failed, finished
+    VIEW_SCHEDULES = "jobs.schedules"  # the schedules with their last and next run and outcome
 
 
 _CASEWORK = {
@@ -80,7 +82,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _CASELOAD_OVERSIGHT
         | _FIDELITY_REVIEWS
         | {Perm.ERASE, Perm.VIEW_AUDIT, Perm.MONITOR_TRIALS, Perm.CONFIGURE_TRIALS}
-        | {Perm.IMPORT_DATA}
+        | {Perm.IMPORT_DATA, Perm.VIEW_JOBS, Perm.VIEW_SCHEDULES}
     ),
     Role.EVALUATOR: frozenset(
         {
@@ -93,7 +95,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.ANALYSE_TRIALS,
         }
     ),
-    Role.ADMINISTRATOR: frozenset({Perm.CONFIGURE}),
+    Role.ADMINISTRATOR: frozenset({Perm.CONFIGURE, Perm.VIEW_SCHEDULES}),
 }
 
 

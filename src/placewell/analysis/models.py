@@ -188,6 +188,9 @@ class AnalysisRun(models.Model):
     key_fingerprint = models.CharField(max_length=12, blank=True)
     results = models.JSONField(null=True, blank=True)
     report_html = models.TextField(blank=True)
+    report_pdf = models.BinaryField(
+        null=True, blank=True, editable=False, help_text="The report printed to PDF once, in the background"
+    )
     rows_erased_since = models.PositiveIntegerField(
         default=0,
         help_text="Participants erased after the run, whose rows were taken out of its stored dataset",

@@ -7,22 +7,22 @@ both), then runs ``placewell.engine.evaluation.run_evaluation`` and renders the 
 finish is saved as failed with the message, and no results or report; a finished run is saved in one
 transaction with everything at once.
 
-The page starts ``execute`` in a background thread (``start``); the command line and the tests call it
-directly. ``PLACEWELL_ANALYSIS_SYNC = True`` in settings makes ``start`` run it in the request instead.
+The page queues ``execute`` as a background job (``start``, run by a worker through ``placewell.jobs``),
+and a finished run queues the printing of its report to PDF, kept on the run, so no one waits on a page
+for WeasyPrint; the command line and the tests call ``execute`` directly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import Any
 
 import pandas as pd
-from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from placewell.analysis import dataset as datasets
@@ -33,6 +33,9 @@ from placewell.analysis.services import AnalysisError, first_outcome_read
 from placewell.engine.evaluation import EvaluationError, run_evaluation
 from placewell.engine.evaluation.pipeline import count_steps
 from placewell.governance.pseudonyms import PseudonymKeyError
+from placewell.jobs import queue
+from placewell.jobs import runner as jobs_runner
+from placewell.jobs.runner import JobFailed, JobInputGone
 
 log = logging.getLogger(__name__)
 Tick = Callable[[int, int, str], None]
@@ -221,20 +224,68 @@ def execute(
     return run
 
 
-def _in_thread(run_id: int) -> None:
-    try:
-        execute(AnalysisRun(pk=run_id))
-    finally:
-        close_old_connections()
+GONE = "The analysis run no longer exists (it was removed after it was queued), so there was nothing to do."
 
 
-def start(run: AnalysisRun) -> None:
-    """Start ``run`` in a background thread once the current transaction commits (or now, if in sync mode)."""
-    if getattr(settings, "PLACEWELL_ANALYSIS_SYNC", False):
-        execute(run)
-        return
-    transaction.on_commit(
-        lambda: threading.Thread(
-            target=_in_thread, args=(run.pk,), name=f"analysis-{run.pk}", daemon=True
-        ).start()
+def start(run: AnalysisRun, by: Any = None) -> None:
+    """Queue ``run`` as a background job (``QueueUnavailable``, nothing queued, if the broker is down)."""
+    queue.enqueue(
+        "analysis.run",
+        "placewell.analysis.runner.run_task",
+        [run.pk],
+        label=f"Analysis run {run.pk} of trial {run.trial_id} (plan version {run.plan_version})",
+        service_id=run.trial.service_id,
+        by=by,
+        url=reverse("analysis:run", kwargs={"pk": run.pk}),
+        on_failure="placewell.analysis.runner.mark_failed",
     )
+
+
+def run_task(run_id: int) -> str:
+    """The job: run the plan, then queue the PDF of a finished run's report."""
+    run = AnalysisRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise JobInputGone(GONE)
+    if run.status in {RunStatus.SUCCEEDED, RunStatus.FAILED}:
+        return f"Analysis run {run_id} had already {run.get_status_display().lower()}"
+    run = execute(run, tick=lambda done, total, message: jobs_runner.progress(done, total, message))
+    if run.status == RunStatus.FAILED:
+        raise JobFailed(run.error)
+    queue_pdf(run)
+    return "Finished"
+
+
+def mark_failed(run_id: int, reason: str) -> None:
+    """The job stopped for good (its worker died, or an unexpected error): the run says so."""
+    AnalysisRun.objects.filter(pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
+        status=RunStatus.FAILED,
+        error=reason,
+        finished_at=timezone.now(),
+        progress_message="Stopped: " + reason[:280],
+    )
+
+
+def queue_pdf(run: AnalysisRun) -> None:
+    """Queue the printing of a finished run's report to PDF, unless it is printed or already queued."""
+    if run.report_pdf is not None or queue.active("analysis.pdf", [run.pk]):
+        return
+    queue.enqueue(
+        "analysis.pdf",
+        "placewell.analysis.runner.render_pdf",
+        [run.pk],
+        label=f"PDF of the report of analysis run {run.pk}",
+        service_id=run.trial.service_id,
+        by=run.started_by,
+        url=reverse("analysis:run", kwargs={"pk": run.pk}),
+    )
+
+
+def render_pdf(run_id: int) -> str:
+    """The job: print the report to PDF once and keep it on the run."""
+    run = AnalysisRun.objects.select_related("trial").filter(pk=run_id, status=RunStatus.SUCCEEDED).first()
+    if run is None:
+        raise JobInputGone(
+            "The analysis run is no longer there or has no finished report, so no PDF was made."
+        )
+    AnalysisRun.objects.filter(pk=run_id).update(report_pdf=report.pdf(run))
+    return "PDF ready"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from placewell.analysis.downloads import dataset_zip
 from placewell.analysis.forms import LinkageForm, PlanForm, StatisticianForm
 from placewell.analysis.models import AnalysisPlan, AnalysisRun, PlanLockedError, TrialStatistician
 from placewell.governance import pseudonyms
+from placewell.jobs.queue import QueueUnavailable
 from placewell.trials import access as trial_access
 
 
@@ -156,11 +158,12 @@ def plan_new_version(request: HttpRequest, trial: int, version: int) -> HttpResp
 def plan_run(request: HttpRequest, trial: int, version: int) -> HttpResponse:
     plan = _plan(request, trial, version)
     try:
-        run = services.start_run(by=request.user, trial=plan.trial, plan=plan, request=request)  # type: ignore[arg-type]
-    except services.AnalysisError as exc:
+        with transaction.atomic():  # the run and its queued job are saved together, or neither is
+            run = services.start_run(by=request.user, trial=plan.trial, plan=plan, request=request)  # type: ignore[arg-type]
+            runner.start(run, by=request.user)
+    except (services.AnalysisError, QueueUnavailable) as exc:
         messages.error(request, str(exc))
         return redirect("analysis:plan", trial=plan.trial_id, version=plan.version)
-    runner.start(run)
     return redirect("analysis:run", pk=run.pk)
 
 
@@ -211,10 +214,22 @@ def run_report_html(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def run_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from placewell.analysis import report
-
     run = _finished(request, pk)
-    response = HttpResponse(report.pdf(run, request.build_absolute_uri("/")), content_type="application/pdf")
+    if run.report_pdf is None:
+        # Printed once per run by a background job (queued when the run finished); if it is not ready yet,
+        # make sure it is queued and say so rather than keep the person waiting on WeasyPrint.
+        try:
+            runner.queue_pdf(run)
+        except QueueUnavailable as exc:
+            messages.error(request, str(exc))
+            return redirect("analysis:run", pk=run.pk)
+        run.refresh_from_db(fields=["report_pdf"])
+        if run.report_pdf is None:
+            messages.info(
+                request, "The PDF of this report is being prepared. Try the link again in a minute or two."
+            )
+            return redirect("analysis:run", pk=run.pk)
+    response = HttpResponse(bytes(run.report_pdf), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="analysis-{run.trial.registration_number}-run-{run.pk}.pdf"'
     )

@@ -32,7 +32,12 @@ GRACE_SECONDS = 60
 _current: contextvars.ContextVar[int | None] = contextvars.ContextVar("placewell_job", default=None)
 
 
-class JobInputGone(Exception):
+class JobFailed(Exception):
+    """The work stopped for a reason it can state (its message, for the person who started it): the job
+    fails with that message and is not tried again."""
+
+
+class JobInputGone(JobFailed):
     """What the job was to work on no longer exists; the message says what, for the person who started it."""
 
 
@@ -84,7 +89,7 @@ def run_job(job_id: int) -> str:
     token = _current.set(job.pk)
     try:
         outcome = import_string(job.func)(*job.args)
-    except JobInputGone as exc:
+    except JobFailed as exc:
         fail(job, str(exc))
         return str(exc)
     except Exception:

@@ -38,6 +38,10 @@ def nav_items(request: HttpRequest) -> list[dict[str, object]]:
         items.append(("Fidelity reviews", reverse("fidelity:list")))
     if has_perm(user, Perm.VIEW_PSEUDONYMISED):
         items.append(("Research extract", reverse("governance:extract")))
+    if has_perm(user, Perm.VIEW_JOBS):
+        items.append(("Background jobs", reverse("jobs:jobs")))
+    elif has_perm(user, Perm.VIEW_SCHEDULES):
+        items.append(("Schedules", reverse("jobs:schedules")))
     path = request.path
     out = []
     for label, url in items:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from croniter import croniter
 
 from placewell.web.env import SettingError, env_bool, env_int, env_list, env_str
 
@@ -307,6 +308,32 @@ Q_CLUSTER = {
     "sync": env_bool("PLACEWELL_TASKS_SYNC", False),  # run each task at once, in the caller (tests)
     **({"orm": "default"} if PLACEWELL_TASK_BROKER == "database" else {"redis": PLACEWELL_TASK_BROKER}),
 }
+
+# Logs go to standard error, as text or (PLACEWELL_LOG_FORMAT=json) one JSON object a line for a log
+# collector. An ordinary 403 or 404 is one line without a traceback (placewell.ops.logs).
+PLACEWELL_LOG_FORMAT = env_str("PLACEWELL_LOG_FORMAT", "text").strip().lower() or "text"
+if PLACEWELL_LOG_FORMAT not in {"text", "json"}:
+    raise SettingError(f"PLACEWELL_LOG_FORMAT must be text or json, not {PLACEWELL_LOG_FORMAT!r}")
+# When each schedule runs (five-field cron expressions, Europe/London time); "off" or empty turns one off.
+# Backups are off unless PLACEWELL_CRON_BACKUP is set. A malformed expression stops the server, naming it.
+PLACEWELL_SCHEDULES = {
+    "SURVEY_INVITATIONS": env_str("PLACEWELL_CRON_SURVEY_INVITATIONS", "0 7 1 * *"),  # 07:00 on the 1st
+    "ALERT_SWEEP": env_str("PLACEWELL_CRON_ALERT_SWEEP", "0 6 * * *"),  # 06:00 daily
+    "RETENTION_REVIEW": env_str("PLACEWELL_CRON_RETENTION_REVIEW", "0 5 * * 1"),  # 05:00 on Mondays
+    "AUDIT_CHECK": env_str("PLACEWELL_CRON_AUDIT_CHECK", "30 2 * * *"),  # 02:30 daily
+    "BACKUP": env_str("PLACEWELL_CRON_BACKUP", ""),
+    "REAPER": env_str("PLACEWELL_CRON_REAPER", "*/5 * * * *"),
+    "HEARTBEAT": "* * * * *",
+}
+for _key, _cron in list(PLACEWELL_SCHEDULES.items()):
+    PLACEWELL_SCHEDULES[_key] = "" if _cron.strip().lower() in {"", "off"} else " ".join(_cron.split())
+    if PLACEWELL_SCHEDULES[_key] and (
+        len(_cron.split()) != 5 or not croniter.is_valid(PLACEWELL_SCHEDULES[_key])
+    ):
+        raise SettingError(
+            f"PLACEWELL_CRON_{_key} must be a five-field cron expression (minute hour day-of-month month "
+            f"day-of-week, e.g. '0 7 1 * *') or off, not {_cron!r}"
+        )
 
 # Logs go to standard error, as text or (PLACEWELL_LOG_FORMAT=json) one JSON object a line for a log
 # collector. An ordinary 403 or 404 is one line without a traceback (placewell.ops.logs).

@@ -21,6 +21,7 @@ urlpatterns = [
     path("governance/", include("placewell.governance.urls")),
     path("analysis/", include("placewell.analysis.urls")),
     path("imports/", include("placewell.imports.urls")),
+    path("jobs/", include("placewell.jobs.urls")),
     path("", include("placewell.ops.urls")),  # /healthz and /readyz
 ]
 

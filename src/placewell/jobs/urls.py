@@ -1,0 +1,11 @@
+from django.urls import path
+
+from placewell.jobs import views
+
+app_name = "jobs"
+
+urlpatterns = [
+    path("", views.jobs, name="jobs"),
+    path("table/", views.jobs_table, name="table"),
+    path("schedules/", views.schedule_list, name="schedules"),
+]

@@ -1,0 +1,28 @@
+"""Small jobs for the tests of the queue: each records that it ran, so a test can count runs."""
+
+from __future__ import annotations
+
+from placewell.jobs.runner import JobInputGone, progress
+
+RUNS: list[tuple[str, tuple[object, ...]]] = []
+FAILURES: list[tuple[object, ...]] = []
+
+
+def record(value: int) -> str:
+    progress(1, 2, "half way")
+    RUNS.append(("record", (value,)))
+    return f"Recorded {value}"
+
+
+def vanish(value: int) -> str:
+    RUNS.append(("vanish", (value,)))
+    raise JobInputGone(f"Record {value} was erased before the job ran, so there was nothing to do.")
+
+
+def explode(value: int) -> str:
+    RUNS.append(("explode", (value,)))
+    raise RuntimeError("boom")
+
+
+def on_failure(value: int, reason: str) -> None:
+    FAILURES.append((value, reason))
