@@ -82,7 +82,9 @@ def simulate(args: argparse.Namespace) -> int:
         bar.update()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if args.out.suffix.lower() == ".csv":
-        trial.data.to_csv(args.out, index=False)
+        from placewell.web.exports import escape_frame
+
+        escape_frame(trial.data).to_csv(args.out, index=False)
     else:
         trial.data.to_parquet(args.out, index=False)
     truth_path = args.out.with_suffix(".truth.json")

@@ -8,12 +8,13 @@ how each was derived).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 
 from django.db import models
+
+from placewell.web import exports
 
 STRING, INTEGER, NUMBER, BOOLEAN, DATE = "string", "integer", "number", "boolean", "date"
 YES_NO = "true; false; empty when not known"
@@ -42,7 +43,7 @@ def dictionary_rows(columns: Sequence[Column]) -> list[dict[str, str]]:
 
 def dictionary_csv(columns: Sequence[Column]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[f.name for f in fields(Column)], lineterminator="\n")
+    writer = exports.dict_writer(out, fieldnames=[f.name for f in fields(Column)], lineterminator="\n")
     writer.writeheader()
     writer.writerows(dictionary_rows(columns))
     return out.getvalue()

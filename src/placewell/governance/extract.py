@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from placewell.governance import pseudonyms, sources, sources_jobs, sources_mi
 from placewell.governance.dictionary import BOOLEAN, DATE, INTEGER, NUMBER, STRING, Column, dictionary_csv
+from placewell.web.exports import escape_frame
 
 Progress = Callable[[str], None]
 FORMATS = ("csv", "parquet")
@@ -191,12 +192,15 @@ def apply_types(df: pd.DataFrame, columns: Sequence[Column]) -> None:
 
 
 def to_csv(df: pd.DataFrame, columns: Sequence[Column]) -> str:
-    """CSV with ISO dates, true/false and empty cells for missing values (RFC 4180, UTF-8)."""
+    """CSV with ISO dates, true/false and empty cells for missing values (RFC 4180, UTF-8).
+
+    Text cells that a spreadsheet would run as a formula are escaped (placewell.web.exports).
+    """
     out = df.copy()
     for c in columns:
         if c.type == BOOLEAN:
             out[c.name] = out[c.name].map({True: "true", False: "false"}, na_action="ignore")
-    return out.to_csv(index=False, lineterminator="\n")
+    return escape_frame(out).to_csv(index=False, lineterminator="\n")
 
 
 _ARROW = {

@@ -4,10 +4,10 @@ or as an Excel workbook whose second sheet is the data dictionary."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from placewell.imports.columns import Column, Spec
+from placewell.web import exports
 
 
 def guidance(column: Column, first: bool) -> str:
@@ -41,7 +41,7 @@ def dictionary_rows(spec: Spec) -> list[list[str]]:
 
 def csv_template(spec: Spec) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = exports.writer(out, lineterminator="\r\n")
     writer.writerow(spec.names)
     writer.writerow([guidance(c, i == 0) for i, c in enumerate(spec.columns)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -54,8 +54,8 @@ def xlsx_template(spec: Spec) -> bytes:
     book = Workbook(write_only=False)
     sheet = book.active
     sheet.title = spec.title[:31]
-    sheet.append(list(spec.names))
-    sheet.append([guidance(c, i == 0) for i, c in enumerate(spec.columns)])
+    exports.sheet_append(sheet, list(spec.names))
+    exports.sheet_append(sheet, [guidance(c, i == 0) for i, c in enumerate(spec.columns)])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for cell in sheet[2]:
@@ -67,7 +67,7 @@ def xlsx_template(spec: Spec) -> bytes:
     sheet.freeze_panes = "A2"
     about = book.create_sheet("Data dictionary")
     for row in dictionary_rows(spec):
-        about.append(row)
+        exports.sheet_append(about, row)
     for cell in about[1]:
         cell.font = Font(bold=True)
     out = io.BytesIO()

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from placewell.insight import access, charts, dashboards, mi
 from placewell.insight.scope import Period, Scope, default_period
 from placewell.insight.suppression import suppress_chart, suppress_figures
 from placewell.insight.tables import Chart
+from placewell.web import exports
 
 MAX_DAYS = 3 * 366
 
@@ -105,10 +105,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:  # type: ignore[valid-type]
+def _csv_response(filename: str) -> tuple[HttpResponse, exports.SafeWriter]:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response, csv.writer(response)
+    return response, exports.writer(response)
 
 
 def _audit_export(request: HttpRequest, filters: Filters, what: str) -> None:

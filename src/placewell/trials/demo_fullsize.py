@@ -28,7 +28,6 @@ whose metric score is nearest the simulated score.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,6 +69,7 @@ from placewell.trials.demo_fullsize_records import (
     write_surveys,
 )
 from placewell.trials.models import Allocation, Trial
+from placewell.web import exports
 from placewell.web.demo import DEMO_PASSWORD, ETHNICITY, FIRST_NAMES, HEALTH, LAST_NAMES
 from placewell.web.months import add_months
 
@@ -453,7 +453,7 @@ def write_admin_outcomes(trial: Trial, path: Path | None = None) -> tuple[Path, 
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
-        out = csv.writer(handle)
+        out = exports.writer(handle)
         out.writerow(["pseudo_nhs_number", "month", "employed", "earnings", "out_of_work_benefits"])
         for pid, nhs, status in details.order_by("pk"):
             pseudo = nhs_pseudonym(key, nhs)

@@ -12,7 +12,6 @@ narrow down what the rest of a block holds. Participants appear under a pseudony
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from collections import defaultdict
@@ -26,6 +25,7 @@ from django.db.models.functions import TruncMonth
 from placewell.governance.pseudonyms import keyed_digest
 from placewell.participants.models import Participant, Status
 from placewell.trials.models import Allocation, Trial
+from placewell.web import exports
 
 SMD_FLAG = 0.1
 
@@ -208,7 +208,7 @@ def baseline_balance(trial: Trial) -> dict[str, Any]:
 
 def _csv(rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    exports.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
 
 
