@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 
 from placewell.engine.evaluation import (
     CollinearityError,
@@ -22,21 +23,42 @@ def test_missing_column(data: pd.DataFrame) -> None:
         estimate_itt(data, "y", "t", ["nope"])
 
 
-def test_constant_covariate(data: pd.DataFrame) -> None:
-    with pytest.raises(CollinearityError, match="flat"):
-        estimate_itt(data.assign(flat=3.0), "y", "t", ["flat"])
+def _statsmodels_hc2(df: pd.DataFrame, columns: list[str]) -> tuple[float, float]:
+    """Reference: statsmodels OLS with HC2 on the identifiable columns only."""
+    ref = sm.OLS(df["y"], sm.add_constant(df[["t", *columns]].astype(float))).fit(cov_type="HC2")
+    return float(ref.params["t"]), float(ref.bse["t"])
 
 
-def test_collinear_covariates(data: pd.DataFrame) -> None:
-    with pytest.raises(CollinearityError, match="age, age_twice"):
-        estimate_itt(data.assign(age_twice=2 * data["age"]), "y", "t", ["age", "age_twice"])
+def test_constant_covariate_is_dropped_with_a_note(data: pd.DataFrame) -> None:
+    est = estimate_itt(data.assign(flat=3.0), "y", "t", ["age", "flat"])
+    assert est.dropped == ("flat",)
+    assert np.isnan(est.coefficients["flat"])
+    effect, se = _statsmodels_hc2(data, ["age"])
+    assert est.effect == pytest.approx(effect, rel=1e-9) and est.se == pytest.approx(se, rel=1e-9)
 
 
-def test_covariate_collinear_with_strata(data: pd.DataFrame) -> None:
-    with pytest.raises(CollinearityError, match="collinear"):
-        estimate_itt(
-            data.assign(is_a=(data["stratum"] == "a").astype(float)), "y", "t", ["is_a"], strata="stratum"
-        )
+def test_collinear_covariates_are_dropped_and_the_rest_estimated(data: pd.DataFrame) -> None:
+    est = estimate_itt(data.assign(age_twice=2 * data["age"]), "y", "t", ["age", "age_twice", "income"])
+    assert est.dropped == ("age_twice",)
+    effect, se = _statsmodels_hc2(data, ["age", "income"])
+    assert est.effect == pytest.approx(effect, rel=1e-9) and est.se == pytest.approx(se, rel=1e-9)
+    assert est.df_resid == len(data) - 4
+
+
+def test_covariate_collinear_with_strata_is_dropped(data: pd.DataFrame) -> None:
+    est = estimate_itt(
+        data.assign(is_a=(data["stratum"] == "a").astype(float)), "y", "t", ["is_a"], strata="stratum"
+    )
+    assert len(est.dropped) == 1
+    dummies = pd.get_dummies(data["stratum"], prefix="s", drop_first=True).astype(float)
+    ref = sm.OLS(data["y"], sm.add_constant(pd.concat([data[["t"]], dummies], axis=1))).fit(cov_type="HC2")
+    assert est.effect == pytest.approx(ref.params["t"], rel=1e-9)
+    assert est.se == pytest.approx(ref.bse["t"], rel=1e-9)
+
+
+def test_treatment_collinear_with_a_covariate_still_refused(data: pd.DataFrame) -> None:
+    with pytest.raises(CollinearityError, match="t cannot be separated"):
+        estimate_itt(data.assign(t_copy=data["t"]), "y", "t", ["t_copy"])
 
 
 def test_one_arm_only(data: pd.DataFrame) -> None:

@@ -34,10 +34,17 @@ _CHUNK = 131_072
 _COLLINEAR_RATIO = 1e-12
 """Smallest/largest eigenvalue of the equilibrated ``X'X`` below which columns count as collinear."""
 
+_DEPENDENT = 1e-10
+"""``1 - R^2`` of a column on the columns kept before it below which it counts as not identified."""
+
 
 @dataclass(frozen=True)
 class Fit:
-    """Coefficients on the original scale and the robust covariance of the targeted coefficients."""
+    """Coefficients on the original scale and the robust covariance of the targeted coefficients.
+
+    ``dropped`` names the columns the data could not identify (constant, or a combination of other
+    columns); their coefficients are NaN and ``k`` counts only the columns kept.
+    """
 
     coef: NDArray[np.float64]
     vcov: NDArray[np.float64]
@@ -46,26 +53,43 @@ class Fit:
     k: int
     df_resid: int
     n_clusters: int | None
+    dropped: tuple[str, ...] = ()
 
 
 def _equilibrate(
     X: NDArray[np.float64], w: NDArray[np.float64] | None, names: Sequence[str]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Centre and scale columns 1.. of ``X`` in place; return their means and scales."""
+    """Centre and scale columns 1.. of ``X`` in place; return their means and scales.
+
+    Raises :class:`CollinearityError` naming any column that does not vary; :func:`fit_wls` instead
+    drops such columns (see :func:`_equilibrate_keep`).
+    """
+    mu, scale, constant = _equilibrate_keep(X, w)
+    if constant:
+        raise CollinearityError(
+            f"column(s) {', '.join(names[j] for j in constant)} do not vary in the rows used, so their "
+            "effect cannot be separated from the intercept; remove them or check the data"
+        )
+    return mu, scale
+
+
+def _equilibrate_keep(
+    X: NDArray[np.float64], w: NDArray[np.float64] | None
+) -> tuple[NDArray[np.float64], NDArray[np.float64], list[int]]:
+    """Centre and scale columns 1.. in place; constant columns become zero (scale 1) and are listed."""
     mu = X[:, 1:].mean(axis=0) if w is None else w @ X[:, 1:] / w.sum()
     X[:, 1:] -= mu
     if w is None:
         scale = np.sqrt(np.einsum("ij,ij->j", X[:, 1:], X[:, 1:]) / X.shape[0])
     else:
         scale = np.sqrt((w @ (X[:, 1:] ** 2)) / w.sum())
-    constant = [names[int(j) + 1] for j in np.flatnonzero(scale <= 1e-14 * (1.0 + np.abs(mu)))]
-    if constant:
-        raise CollinearityError(
-            f"column(s) {', '.join(constant)} do not vary in the rows used, so their effect cannot be "
-            "separated from the intercept; remove them or check the data"
-        )
+    flat = scale <= 1e-14 * (1.0 + np.abs(mu))
+    constant = [int(j) + 1 for j in np.flatnonzero(flat)]
+    scale[flat] = 1.0
     X[:, 1:] /= scale
-    return mu, scale
+    if constant:
+        X[:, constant] = 0.0
+    return mu, scale, constant
 
 
 def _check_rank(xtx: NDArray[np.float64], names: Sequence[str]) -> None:
@@ -82,6 +106,40 @@ def _check_rank(xtx: NDArray[np.float64], names: Sequence[str]) -> None:
     )
 
 
+def identified_columns(xtx: NDArray[np.float64], last: Sequence[int], skip: Sequence[int]) -> list[int]:
+    """Indices of a maximal set of linearly independent columns, taken greedily.
+
+    Columns are tried left to right with those in ``last`` (the targets) tried after all the others;
+    a column is kept when its share of variance not explained by the columns already kept
+    (``1 - R^2``, read off an incrementally grown Cholesky factor of the equilibrated ``X'X``) exceeds
+    ``_DEPENDENT``. This is the column choice of a rank-revealing factorisation with a fixed order, as
+    Stata and R's ``lm`` make it: later columns give way to earlier ones. Trying the targets last means
+    a target is kept only if it is identified given every other term, so a treatment explained by the
+    strata or by a covariate is reported as not estimable rather than estimated with a stratum dropped.
+    """
+    k = xtx.shape[0]
+    order = [*(j for j in range(k) if j not in last), *last]
+    kept: list[int] = []
+    factor = np.zeros((k, k))
+    for j in order:
+        if j in skip:
+            continue
+        diag = xtx[j, j]
+        m = len(kept)
+        if m:
+            col = scipy.linalg.solve_triangular(factor[:m, :m], xtx[kept, j], lower=True)
+            resid = diag - float(col @ col)
+        else:
+            col = np.empty(0)
+            resid = diag
+        if diag <= 0 or resid <= _DEPENDENT * diag:
+            continue
+        factor[m, :m] = col
+        factor[m, m] = np.sqrt(resid)
+        kept.append(j)
+    return sorted(kept)
+
+
 def leverages(X: NDArray[np.float64], xtx_inv: NDArray[np.float64]) -> NDArray[np.float64]:
     """Diagonal of the hat matrix, ``h_i = x_i' (X'X)^{-1} x_i``, in row chunks (no ``n x n`` matrix)."""
     n = X.shape[0]
@@ -90,6 +148,28 @@ def leverages(X: NDArray[np.float64], xtx_inv: NDArray[np.float64]) -> NDArray[n
         block = np.ascontiguousarray(X[start : start + _CHUNK])
         h[start : start + _CHUNK] = np.einsum("ij,ij->i", block @ xtx_inv, block)
     return h
+
+
+def _leverages_and_contrib(
+    X: NDArray[np.float64], l_inv: NDArray[np.float64], tix: NDArray[np.intp], want_h: bool
+) -> tuple[NDArray[np.float64] | None, NDArray[np.float64]]:
+    """Leverages and the target rows of ``X (X'X)^{-1}`` from ``A = X L^{-T}`` (``X'X = L L'``).
+
+    ``A`` has orthonormal columns (it is the ``Q`` of a QR decomposition of ``X``), so the leverages are
+    the row sums of ``A**2`` and ``X (X'X)^{-1} = A L^{-1}``; both come from one matrix product per
+    chunk of rows, with no Python loop over rows and no ``n x n`` matrix.
+    """
+    n = X.shape[0]
+    h = np.empty(n) if want_h else None
+    contrib = np.empty((n, len(tix)))
+    right = l_inv.T
+    pick = l_inv[:, tix]
+    for start in range(0, n, _CHUNK):
+        a = X[start : start + _CHUNK] @ right
+        if h is not None:
+            h[start : start + _CHUNK] = np.einsum("ij,ij->i", a, a)
+        contrib[start : start + _CHUNK] = a @ pick
+    return h, contrib
 
 
 def fit_wls(
@@ -108,26 +188,42 @@ def fit_wls(
     ``targets`` are the column indices (never 0) whose covariance is wanted; for clustered errors
     ``clusters`` holds integer codes ``0..G-1``.
     """
-    n, k = X.shape
-    if n <= k:
+    n, k_all = X.shape
+    if n <= k_all:
         raise TooFewObservationsError(
-            f"{n} rows cannot estimate {k} coefficients; at least {k + 1} rows are needed"
+            f"{n} rows cannot estimate {k_all} coefficients; at least {k_all + 1} rows are needed"
         )
     if 0 in targets:
         raise ValueError("the intercept cannot be a target coefficient")
-    mu, scale = _equilibrate(X, weights, names)
+    mu, scale, constant = _equilibrate_keep(X, weights)
     if weights is not None:
         root_w = np.sqrt(weights)
         X *= root_w[:, None]
         y = y * root_w
     xtx = X.T @ X
-    _check_rank(xtx, names)
-    factor = scipy.linalg.cho_factor(xtx, lower=True)
-    beta = scipy.linalg.cho_solve(factor, X.T @ y)
-    xtx_inv = scipy.linalg.cho_solve(factor, np.eye(k))
+    keep = identified_columns(xtx, list(targets), constant)
+    lost = [names[t] for t in targets if t not in keep]
+    if lost:
+        raise CollinearityError(
+            f"{', '.join(lost)} cannot be separated from the other terms in the model (it does not vary, "
+            "or it is a combination of other columns), so its effect cannot be estimated"
+        )
+    dropped = tuple(names[j] for j in range(k_all) if j not in keep)
+    if dropped:
+        X = np.asfortranarray(X[:, keep])
+        xtx = xtx[np.ix_(keep, keep)]
+    k = len(keep)
+    if n <= k:
+        raise TooFewObservationsError(
+            f"{n} rows cannot estimate {k} coefficients; at least {k + 1} rows are needed"
+        )
+    position = {j: i for i, j in enumerate(keep)}
+    tix = np.array([position[t] for t in targets], dtype=np.intp)
+    lower = np.linalg.cholesky(xtx)
+    beta = scipy.linalg.cho_solve((lower, True), X.T @ y)
     resid = y - X @ beta
-    tix = np.asarray(targets, dtype=np.intp)
-    contrib = X @ xtx_inv[:, tix]  # n x m: the rows of (X'X)^{-1} X' for the targets
+    l_inv = scipy.linalg.solve_triangular(lower, np.eye(k), lower=True)
+    h, contrib = _leverages_and_contrib(X, l_inv, tix, se in ("HC2", "HC3"))
     df_resid = n - k
     n_clusters: int | None = None
     if se == "cluster":
@@ -150,7 +246,7 @@ def fit_wls(
         if se == "HC1":
             u *= n / (n - k)
         elif se in ("HC2", "HC3"):
-            h = leverages(X, xtx_inv)
+            assert h is not None
             # A row with leverage 1 (say the only row with a missing covariate, whose indicator then
             # fits it exactly) has a zero residual and no influence on the other coefficients, so it
             # contributes nothing to their variance; 0/0 is set to 0 rather than left undefined.
@@ -161,17 +257,20 @@ def fit_wls(
         elif se != "HC0":
             raise ValueError(f"unknown standard-error type {se!r}; choose one of {', '.join(SE_TYPES)}")
         vcov = (contrib * u[:, None]).T @ contrib
-    coef = np.empty(k)
-    coef[1:] = beta[1:] / scale
-    coef[0] = beta[0] - float(coef[1:] @ mu)
-    s_t = scale[tix - 1]
+    kept = np.asarray(keep, dtype=np.intp)
+    coef = np.full(k_all, np.nan)
+    slopes = beta[1:] / scale[kept[1:] - 1]
+    coef[kept[1:]] = slopes
+    coef[0] = beta[0] - float(slopes @ mu[kept[1:] - 1])
+    s_t = scale[np.asarray(targets, dtype=np.intp) - 1]
     vcov = vcov / np.outer(s_t, s_t)
     return Fit(
         coef=coef,
         vcov=vcov,
-        targets=tuple(int(t) for t in tix),
+        targets=tuple(int(t) for t in targets),
         n=n,
         k=k,
         df_resid=df_resid,
         n_clusters=n_clusters,
+        dropped=dropped,
     )

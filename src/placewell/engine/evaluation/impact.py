@@ -68,6 +68,9 @@ class ImpactEstimate:
     """Degrees of freedom for intervals and p-values when they are not ``df_resid`` (CR2's
     Bell-McCaffrey df, a non-integer)."""
     adjustment: str = "standard"
+    dropped: tuple[str, ...] = ()
+    """Terms the data could not identify (constant, or a combination of other terms), left out of the
+    model; their coefficients are NaN."""
 
     @property
     def df(self) -> float:
@@ -292,4 +295,5 @@ def estimate_itt(
         n_clusters=fit.n_clusters,
         coefficients={name: float(c) for name, c in zip(names, fit.coef, strict=True)},
         adjustment=adjustment,
+        dropped=fit.dropped,
     )
