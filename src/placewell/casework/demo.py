@@ -3,7 +3,7 @@
 Frequency and length follow the Health-led Trials' management information (seed 001, MI figures in the
 brief): about 14 contacts per participant in the WMCA-like service (8 of them over 15 minutes) and about 10
 in the SCR-like service (nearly all over 15 minutes). Steps into Work stands in for WMCA and Brightpath for SCR.
-A few people have had no contact for a while, so the home page shows alerts.
+About one person in ten has had no contact for a while, so each specialist's home shows a handful of alerts.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from placewell.accounts.models import Role, User
 from placewell.casework import choices, services
+from placewell.casework import services_support as support
 from placewell.casework.dates import support_dates
 from placewell.participants.models import Participant, Status
 from placewell.web.demo_clock import DemoClock
@@ -55,7 +56,7 @@ def _contact(rng: random.Random, long_share: float) -> dict[str, object]:
 def _history(rng: random.Random, p: Participant, by: User, clock: DemoClock, started: dt.date) -> None:
     """Contacts from the day support started until a few days ago, each recorded on the day it happened."""
     mean, long_share = PATTERNS.get(p.service.name, (12, 0.75))
-    gap_days = rng.choice([2, 3, 5, 8]) if rng.random() > 0.15 else rng.randint(15, 40)
+    gap_days = rng.choice([2, 3, 5, 8]) if rng.random() > 0.1 else rng.randint(15, 40)
     last = max(started, clock.today - dt.timedelta(days=gap_days))
     span = (last - started).days
     # About ``mean`` contacts over a typical 4 months of support; fewer for someone who started recently.
@@ -115,3 +116,23 @@ def load_contact_history(rng: random.Random, progress: Callable[[str], None]) ->
             if by is not None:
                 _history(rng, p, by, clock, started)
     progress(f"Contact history, profiles and plans for {len(people)} participants")
+    _ending_notices(rng, clock)
+
+
+def _ending_notices(rng: random.Random, clock: DemoClock) -> None:
+    """Most people whose support ended were told so on the day, as they should be; a few closures still
+    wait for the record that the person was told, so the home page shows that alert too."""
+    closed = Participant.objects.filter(
+        status=Status.CLOSED, withdrawn_from_service_at__isnull=True, closed_at__isnull=False
+    ).select_related("specialist", "team")
+    fallback = {u.team_id: u for u in User.objects.filter(role=Role.SPECIALIST).order_by("pk")}
+    with transaction.atomic():
+        for p in closed.order_by("pk"):
+            by = p.specialist or fallback.get(p.team_id)
+            if by is None or rng.random() < 0.05:
+                continue
+            day = timezone.localdate(p.closed_at)
+            with clock.at(day):
+                support.record_ending_notice(
+                    by=by, participant=p, told_on=day, how=rng.choice(list(choices.HowTold.values))
+                )

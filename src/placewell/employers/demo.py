@@ -98,6 +98,7 @@ def load_employers(rng: random.Random, progress: Callable[[str], None]) -> None:
         open_people = list(
             Participant.objects.filter(service=service, status__in=[Status.ACTIVE, Status.IN_WORK])
         )
+        introduced: set[int] = set()
         for s in staff:
             for week in range(12):
                 monday = services.week_start(today) - dt.timedelta(weeks=week)
@@ -106,7 +107,12 @@ def load_employers(rng: random.Random, progress: Callable[[str], None]) -> None:
                     if day > today:
                         continue
                     mine = [p for p in open_people if p.specialist_id == s.pk]
-                    behalf = rng.sample(mine, k=1) if mine and rng.random() < 0.4 else []
+                    # Most contacts on someone's behalf are for a person not yet introduced to an employer,
+                    # so most people have had one within a few weeks of starting (IPS rapid job search).
+                    waiting = [p for p in mine if p.pk not in introduced]
+                    pool = waiting if waiting and rng.random() < 0.8 else mine
+                    behalf = rng.sample(pool, k=1) if pool and rng.random() < 0.5 else []
+                    introduced.update(p.pk for p in behalf)
                     services.record_engagement(
                         by=s,
                         employer=rng.choice(employers),

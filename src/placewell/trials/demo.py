@@ -19,14 +19,18 @@ from django.utils import timezone
 from placewell.accounts.models import Role, Service, User
 from placewell.engine.randomisation import stratum_key
 from placewell.participants import services as participants
-from placewell.participants.models import AgreementDocument, EligibilityRuleSet
+from placewell.participants.models import AgreementDocument, EligibilityRuleSet, Participant
 from placewell.trials import baseline, services
 from placewell.trials.models import Trial
+from placewell.web.demo_clock import DemoClock
 
 DEMO_TRIAL = "Health-led Employment Trial (demo)"
 DEMO_REGISTRATION = "ISRCTN20170601"
-DEMO_ALLOCATIONS = 300
+DEMO_ALLOCATIONS = 120
 RECRUITMENT_DAYS = 300
+# What becomes of the treatment group after support starts (their share, and the range of days after the
+# start): some find work, some finish support; the rest are still being supported today.
+TREATMENT_JOURNEYS = {"in_work": (0.35, 45, 200), "closed": (0.4, 60, 240)}
 
 TREATMENT_STEPS = (
     "Your employment specialist will book your first appointment with you now, within the next week.\n"
@@ -57,7 +61,7 @@ def _setup(manager: User, service: Service, today: dt.date) -> Trial:
         stratify_by=["employment_status"],
         recruitment_opens_on=opens,
         recruitment_closes_on=today + dt.timedelta(days=180),
-        recruitment_target=600,
+        recruitment_target=400,
     )
     north, south = service.teams.get(name="North"), service.teams.get(name="South")
     services.add_site(by=manager, trial=trial, code="scr", name="Sheffield City Region", teams=[north])
@@ -66,7 +70,7 @@ def _setup(manager: User, service: Service, today: dt.date) -> Trial:
         by=manager,
         trial=trial,
         code="treatment",
-        name="Treatment: IPS-LITE support",
+        name="Treatment: IPS support",
         participant_label="Support from an employment specialist",
         next_steps=TREATMENT_STEPS,
         is_treatment=True,
@@ -89,9 +93,9 @@ def _setup(manager: User, service: Service, today: dt.date) -> Trial:
         trial=trial,
         keys=keys.values(),
         targets={
-            keys[("scr", "in_work")]: 150,
-            keys[("scr", "out_of_work")]: 225,
-            keys[("wmca", "out_of_work")]: 225,
+            keys[("scr", "in_work")]: 100,
+            keys[("scr", "out_of_work")]: 150,
+            keys[("wmca", "out_of_work")]: 150,
         },
     )
     in_work = next(s for s in strata if s.key == keys[("scr", "in_work")])
@@ -134,45 +138,73 @@ def load_demo_trial(rng: random.Random, progress: Callable[[str], None], n: int 
         for name, team in teams.items()
     }
     days = sorted(rng.randint(0, RECRUITMENT_DAYS) for _ in range(n))
+    clock = DemoClock(rng)
     for i, offset in enumerate(days):
         team_name = "North" if rng.random() < 0.6 else "South"
         out_of_work = team_name == "South" or rng.random() < 0.6
         specialist = rng.choice(specialists[team_name])
-        on = trial.recruitment_opens_on + dt.timedelta(days=offset)  # type: ignore[operator]
-        p = participants.refer_participant(
-            by=specialist,
-            service=service,
-            team=teams[team_name],
-            specialist=specialist,
-            source=rng.choice(["gp", "specialist_health", "self", "jobcentre"]),
-            referral_date=min(on, today),
-            given_name=rng.choice(FIRST),
-            family_name=rng.choice(LAST),
-            date_of_birth=on - dt.timedelta(days=365 * rng.randint(19, 63) + rng.randint(0, 364)),
-            gender="male" if rng.random() < 0.52 else "female",
-            ethnic_group="white_british" if rng.random() < 0.79 else "asian_pakistani",
-            employment_status="out_of_work" if out_of_work else "in_work",
-            work_history=rng.choice(
-                ["none", "less_than_half"] if out_of_work else ["always", "more_than_half"]
-            ),
-            activity_limitation=rng.choice(["great_deal", "some_extent", "some_extent", "little"]),
-            health_conditions=["stress_anxiety"] + (["depression"] if rng.random() < 0.66 else []),
-        )
-        rule_set = rule_sets["hlt-scr-out-of-work" if out_of_work else "hlt-scr-in-work"]
-        answers = {q.key: q.qualifying_answer for q in rule_set.questions.all()}
-        participants.screen_participant(by=specialist, participant=p, rule_set=rule_set, answers=answers)
-        participants.record_agreement(
-            by=specialist,
-            participant=p,
-            document=document,
-            format="plain",
-            answers={s.pk: True for s in statements},
-        )
-        for step in baseline.incomplete_steps(p, trial):
-            if step.fill_for_demo is not None:
-                step.fill_for_demo(p, trial, specialist, min(on, today), rng)
-        allocation = services.randomise(by=specialist, trial=trial, participant=p, on=on)
+        on = min(trial.recruitment_opens_on + dt.timedelta(days=offset), today)  # type: ignore[operator]
+        # Each person is referred, screened, agreed and randomised in one first meeting on their own day, so
+        # support start dates spread over the recruitment period as they would in a real trial.
+        with clock.at(on, 10):
+            p = participants.refer_participant(
+                by=specialist,
+                service=service,
+                team=teams[team_name],
+                specialist=specialist,
+                source=rng.choice(["gp", "specialist_health", "self", "jobcentre"]),
+                referral_date=on,
+                given_name=rng.choice(FIRST),
+                family_name=rng.choice(LAST),
+                date_of_birth=on - dt.timedelta(days=365 * rng.randint(19, 63) + rng.randint(0, 364)),
+                gender="male" if rng.random() < 0.52 else "female",
+                ethnic_group="white_british" if rng.random() < 0.79 else "asian_pakistani",
+                employment_status="out_of_work" if out_of_work else "in_work",
+                work_history=rng.choice(
+                    ["none", "less_than_half"] if out_of_work else ["always", "more_than_half"]
+                ),
+                activity_limitation=rng.choice(["great_deal", "some_extent", "some_extent", "little"]),
+                health_conditions=["stress_anxiety"] + (["depression"] if rng.random() < 0.66 else []),
+            )
+            rule_set = rule_sets["hlt-scr-out-of-work" if out_of_work else "hlt-scr-in-work"]
+            answers = {q.key: q.qualifying_answer for q in rule_set.questions.all()}
+            participants.screen_participant(by=specialist, participant=p, rule_set=rule_set, answers=answers)
+            participants.record_agreement(
+                by=specialist,
+                participant=p,
+                document=document,
+                format="plain",
+                answers={s.pk: True for s in statements},
+            )
+            for step in baseline.incomplete_steps(p, trial):
+                if step.fill_for_demo is not None:
+                    step.fill_for_demo(p, trial, specialist, on, rng)
+            allocation = services.randomise(by=specialist, trial=trial, participant=p, on=on)
         if allocation.arm.is_treatment:
-            participants.start_support(by=specialist, participant=p)
+            started = clock.day_after(on, 0, 7)
+            with clock.at(started):
+                participants.start_support(by=specialist, participant=p)
+            _treatment_journey(rng, clock, p, specialist, started)
         if (i + 1) % 100 == 0 or i + 1 == n:
             progress(f"Demo trial allocations: {i + 1} of {n}")
+
+
+def _treatment_journey(
+    rng: random.Random, clock: DemoClock, p: Participant, by: User, started: dt.date
+) -> None:
+    """Some of the treatment group find work and some finish support, each on a day after support started;
+    a journey whose day is still to come leaves the person receiving support today."""
+    draw = rng.random()
+    for outcome, (share, low, high) in TREATMENT_JOURNEYS.items():
+        if draw >= share:
+            draw -= share
+            continue
+        day = started + dt.timedelta(days=rng.randint(low, high))
+        if day >= clock.today:
+            return
+        with clock.at(day):
+            if outcome == "in_work":
+                participants.record_in_work(by=by, participant=p)
+            else:
+                participants.close(by=by, participant=p, reason="Support finished")
+        return

@@ -16,6 +16,7 @@ from django.db import transaction
 from placewell.accounts import services as accounts
 from placewell.accounts.models import Organisation, Role, Service, Team, User
 from placewell.participants import choices, services
+from placewell.participants.erasure import ErasureReason
 from placewell.participants.identifiers import nhs_check_digit
 from placewell.participants.models import AgreementDocument, EligibilityRuleSet, Participant
 from placewell.web.demo_clock import DemoClock
@@ -228,9 +229,7 @@ def _ensure_structure(progress: Callable[[str], None]) -> tuple[dict[str, Team],
         by=None,
         provider=brightpath,
         name="Brightpath IPS",
-        model=Service.Model.IPS_LITE,
-        pre_employment_limit_months=9,
-        in_work_limit_months=4,
+        model=Service.Model.IPS,  # time-unlimited, as IPS is: no pre-employment or in-work limit
         caseload_target=20,
         public_description="Support for people with a health condition to find work or stay in work.",
     )
@@ -275,7 +274,9 @@ def _ensure_structure(progress: Callable[[str], None]) -> tuple[dict[str, Team],
     return teams, {"bp": svc_bp, "steps": svc_steps}
 
 
-def _make_participant(rng: random.Random, team: Team, today: dt.date, referral_day: dt.date) -> Participant:
+def _make_participant(
+    rng: random.Random, team: Team, today: dt.date, referral_day: dt.date, stage: str
+) -> Participant:
     sex = "male" if rng.random() < 0.52 else "female"
     low, high, _ = rng.choices(AGE_BANDS, weights=[b[2] for b in AGE_BANDS])[0]
     age = rng.randint(low, high)
@@ -286,7 +287,8 @@ def _make_participant(rng: random.Random, team: Team, today: dt.date, referral_d
         by=specialists[0],
         service=team.service,
         team=team,
-        specialist=rng.choice(specialists) if rng.random() < 0.85 else None,
+        # Referrals still waiting are often not yet allocated: they wait in the referral queue.
+        specialist=None if stage == "referred" and rng.random() < 0.6 else rng.choice(specialists),
         source=_weighted(
             rng,
             {
@@ -339,20 +341,28 @@ STAGES = (
 
 
 def _draw_stage(rng: random.Random) -> str:
+    """A service with 18 months of history: most people it has helped have finished their support, about 30%
+    are still open (a third of those in work), so caseloads sit near the IPS target of about 20 a specialist
+    once the demo trial's treatment group is added."""
     return _weighted(
         rng,
         {
-            "referred": 8,
-            "ineligible": 5,
-            "eligible": 5,
-            "agreed": 5,
-            "active": 45,
-            "in_work": 20,
-            "closed": 8,
-            "withdrawn": 3,
+            "referred": 6,
+            "ineligible": 6,
+            "eligible": 3,
+            "agreed": 3,
+            "active": 20,
+            "in_work": 10,
+            "closed": 47,
+            "withdrawn": 4,
             "erased": 1,
         },
     )
+
+
+# The share of the demo's own referrals each team receives: Brightpath's two teams also run the demo trial,
+# whose treatment group adds to their caseloads, so the City team takes a larger share of ordinary referrals.
+TEAM_SHARES = {"north": 0.23, "south": 0.23, "city": 0.54}
 
 
 def _referral_day(rng: random.Random, clock: DemoClock, stage: str) -> dt.date:
@@ -423,8 +433,10 @@ def _advance(
         with clock.at(clock.day_after(started, 14, 200)):
             services.withdraw(by=by, participant=p, scope=rng.choice(["service", "research", "both"]))
     elif stage == "erased":
-        with clock.at(clock.day_after(started, 30, 300)):
-            services.erase(by=manager, participant=p, reason="Demo: erasure requested by the person")
+        erased_on = clock.day_after(started, 30, 300)
+        reason = ErasureReason(erased_on - dt.timedelta(days=3), "role:data_protection_officer", "DSR-DEMO")
+        with clock.at(erased_on):
+            services.erase(by=manager, participant=p, reason=reason)
 
 
 def load(
@@ -438,14 +450,15 @@ def load(
     with transaction.atomic():
         teams, _ = _ensure_structure(progress)
         manager = User.objects.get(username="mo")
-        team_list = list(teams.values())
+        team_keys = list(TEAM_SHARES)
         for i in range(n_participants):
-            team = team_list[i % len(team_list)]
-            # The first few cover every stage, so even a small demo shows them all.
+            # The first few cover every stage and team, so even a small demo shows them all.
+            key = team_keys[i % len(team_keys)] if i < 2 * len(STAGES) else _weighted(rng, TEAM_SHARES)
+            team = teams[key]
             stage = STAGES[i] if i < len(STAGES) else _draw_stage(rng)
             referred = _referral_day(rng, clock, stage)
             with clock.at(referred):
-                p = _make_participant(rng, team, clock.today, referred)
+                p = _make_participant(rng, team, clock.today, referred, stage)
             worker = p.specialist or User.objects.filter(team=team, role=Role.SPECIALIST).first()
             _advance(rng, clock, p, worker, manager, stage, referred)  # type: ignore[arg-type]
             if (i + 1) % 50 == 0 or i + 1 == n_participants:

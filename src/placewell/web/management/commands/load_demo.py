@@ -5,6 +5,7 @@ Running it again changes nothing: the demo is recognised by its commissioner's n
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -29,12 +30,12 @@ class Command(BaseCommand):
         )
         self.stdout.write("Demo data loaded." if created else "Demo data already present: nothing added.")
         self.stdout.write("")
-        self.stdout.write(
-            f"Sign in at http://127.0.0.1:8000/accounts/login/ with password: {demo.DEMO_PASSWORD}"
-        )
+        # The address ./run demo serves on: PLACEWELL_ADDR, as `./run serve` reads it.
+        site = f"http://{os.environ.get('PLACEWELL_ADDR') or '127.0.0.1:8000'}"
+        self.stdout.write(f"Sign in at {site}/accounts/login/ with password: {demo.DEMO_PASSWORD}")
         listed = demo.logins()
         for username, role, where in listed:
             self.stdout.write(f"  {username:<10} {role:<24} {where}")
         for username, role, where in demo.other_logins({u for u, _, _ in listed}):
             self.stdout.write(f"  {username:<10} {role:<24} {where}")
-        self.stdout.write("The public self-referral form is at http://127.0.0.1:8000/refer/")
+        self.stdout.write(f"The public self-referral form is at {site}/refer/")
