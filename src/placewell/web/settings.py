@@ -198,7 +198,9 @@ STATICFILES_DIRS = [
     ROOT_DIR / "build" / "static",
 ]
 WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = True
+# Re-scanning the static folders on every request suits development only; in production the files are
+# indexed once when the process starts.
+WHITENOISE_AUTOREFRESH = not _production
 
 # Shared state, so any number of server processes on any number of machines behave as one
 # (docs/how-to/deploy.md): the cache holds the self-referral rate limit, so it is the database's by default
