@@ -91,3 +91,63 @@ def test_a_schedule_with_an_invalid_expression_is_shown_with_a_clear_message(cli
     Schedule.objects.filter(name="Daily alert sweep").update(cron="0 25 * * *")  # there is no hour 25
     html = client_as("mandy").get("/jobs/schedules/").content.decode()
     assert "This schedule will not run: &#x27;0 25 * * *&#x27; is not a valid cron expression" in html
+
+
+def test_a_job_page_is_for_its_starter_and_its_service_manager(client_as, world) -> None:
+    job = _job(
+        world.service, "Research extract (CSV) of 1 service", Job.State.RUNNING, started_by=world.alice
+    )
+    assert client_as("alice").get(f"/jobs/{job.pk}/").status_code == 200
+    assert client_as("mandy").get(f"/jobs/{job.pk}/").status_code == 200
+    for name in ("bob", "charlie", "tess", "evan", "ada"):
+        assert client_as(name).get(f"/jobs/{job.pk}/").status_code == 404, name
+        assert client_as(name).get(f"/jobs/{job.pk}/status/").status_code == 404, name
+    html = client_as("alice").get(f"/jobs/{job.pk}/status/").content.decode()
+    assert f'hx-get="/jobs/{job.pk}/status/"' in html
+
+
+def test_a_failed_job_page_says_why(client_as, world) -> None:
+    job = _job(
+        world.service, "Run import 9", Job.State.FAILED, started_by=world.mandy, failure="The file changed"
+    )
+    html = client_as("mandy").get(f"/jobs/{job.pk}/").content.decode()
+    assert "The job did not finish" in html and "The file changed" in html and "hx-get" not in html
+
+
+def test_only_the_starter_downloads_the_file_a_job_made(client_as, world, settings, tmp_path) -> None:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    name = default_storage.save("jobs/1/extract.zip", ContentFile(b"PK-zip-bytes"))
+    job = _job(
+        world.service,
+        "Extract",
+        Job.State.SUCCEEDED,
+        started_by=world.mandy,
+        result_file=name,
+        result_name="extract.zip",
+    )
+    other = _job(
+        world.service,
+        "Extract",
+        Job.State.SUCCEEDED,
+        started_by=world.alice,
+        result_file=name,
+        result_name="extract.zip",
+    )
+    response = client_as("mandy").get(f"/jobs/{job.pk}/download/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"PK-zip-bytes"
+    assert 'filename="extract.zip"' in response["Content-Disposition"]
+    assert (
+        client_as("mandy").get(f"/jobs/{other.pk}/download/").status_code == 404
+    )  # her service, not her file
+    default_storage.delete(name)
+    assert client_as("mandy").get(f"/jobs/{job.pk}/download/").status_code == 404

@@ -148,3 +148,41 @@ def test_the_database_broker_queues_in_the_callers_transaction(db, monkeypatch) 
     assert OrmQ.objects.count() == 1
     assert queue.queue_depth() == 1
     assert work.RUNS == []
+
+
+def test_files_of_jobs_finished_more_than_a_week_ago_are_deleted(db, settings, tmp_path) -> None:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    settings.PLACEWELL_JOB_FILE_DAYS = 7
+    now = timezone.now()
+    old_name = default_storage.save("jobs/1/old.zip", ContentFile(b"old"))
+    new_name = default_storage.save("jobs/2/new.zip", ContentFile(b"new"))
+    old = Job.objects.create(
+        kind="t",
+        label="t",
+        func="x",
+        state=Job.State.SUCCEEDED,
+        result_file=old_name,
+        finished_at=now - dt.timedelta(days=8),
+    )
+    new = Job.objects.create(
+        kind="t",
+        label="t",
+        func="x",
+        state=Job.State.SUCCEEDED,
+        result_file=new_name,
+        finished_at=now - dt.timedelta(days=6),
+    )
+    assert runner.purge_files(now) == 1
+    assert not default_storage.exists(old_name) and default_storage.exists(new_name)
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.result_file, new.result_file) == ("", new_name)

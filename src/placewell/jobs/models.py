@@ -42,6 +42,12 @@ class Job(models.Model):
     progress_total = models.PositiveIntegerField(default=0)
     message = models.CharField(max_length=300, blank=True, help_text="Progress, or the outcome in words")
     failure = models.TextField(blank=True, help_text="Why the job failed, in words a person can act on")
+    result_file = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="A file the job made, in the default storage, for whoever started it",
+    )
+    result_name = models.CharField(max_length=200, blank=True, help_text="The file's name when downloaded")
     task_id = models.CharField(max_length=40, blank=True, help_text="django-q2's id of the latest attempt")
     queued_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)

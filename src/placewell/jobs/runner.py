@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import logging
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -148,6 +149,42 @@ def reap(now: dt.datetime | None = None) -> dict[str, int]:
             failed += 1
             fail(job, _abandoned_reason(job.attempts))
     return {"requeued": requeued, "failed": failed}
+
+
+def attach_file(filename: str, body: bytes) -> None:
+    """Keep a file the running job made (a research extract, say) for the person who started it to
+    download from the job's page; it is deleted after ``PLACEWELL_JOB_FILE_DAYS`` days (``purge_files``)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    job_id = _current.get()
+    if job_id is None:
+        raise RuntimeError("attach_file is for a job running in a worker")
+    name = default_storage.save(f"jobs/{job_id}/{uuid.uuid4().hex}/{filename}", ContentFile(body))
+    Job.objects.filter(pk=job_id).update(result_file=name, result_name=filename[:200])
+
+
+def purge_files(now: dt.datetime | None = None) -> int:
+    """Delete the files of jobs finished more than ``PLACEWELL_JOB_FILE_DAYS`` days ago (they may hold
+    pseudonymised data); the job stays, without its file."""
+    from django.core.files.storage import default_storage
+
+    days = int(getattr(settings, "PLACEWELL_JOB_FILE_DAYS", 7))
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    old = Job.objects.exclude(result_file="").filter(finished_at__lt=cutoff)
+    deleted = 0
+    for job in old:
+        default_storage.delete(job.result_file)
+        Job.objects.filter(pk=job.pk).update(result_file="")
+        deleted += 1
+    return deleted
+
+
+def maintenance() -> str:
+    """Scheduled every few minutes: stopped jobs (``reap``) and expired job files (``purge_files``)."""
+    reaped = reap()
+    deleted = purge_files()
+    return f"{reaped['requeued']} jobs offered again, {reaped['failed']} marked failed, {deleted} old files deleted"
 
 
 def heartbeat() -> str:

@@ -63,8 +63,16 @@ PLANNED = [
     Planned(
         "REAPER",
         "Stopped jobs",
-        "placewell.jobs.runner.reap",
-        "Offers a job whose worker stopped to another worker, or marks it failed with the reason.",
+        "placewell.jobs.runner.maintenance",
+        "Offers a job whose worker stopped to another worker, or marks it failed with the reason, and deletes "
+        "the files of jobs finished more than a week ago.",
+        admin_only=True,
+    ),
+    Planned(
+        "IMPORT_UPLOADS",
+        "Abandoned import uploads",
+        "placewell.imports.storage.purge_abandoned",
+        "Deletes uploaded files that were checked but not imported within a day (they hold personal data).",
         admin_only=True,
     ),
     Planned(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from placewell.accounts.models import Role
-from placewell.accounts.policy import Perm, require
+from placewell.accounts.policy import Perm, has_perm, require
 from placewell.jobs import runner, schedules
 from placewell.jobs.models import Job
 
@@ -58,3 +59,50 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
     admin = getattr(request.user, "role", "") == Role.ADMINISTRATOR
     rows = schedules.overview(include_admin_only=admin)
     return render(request, "jobs/schedules.html", {"rows": rows, "admin": admin})
+
+
+def _visible_job(request: HttpRequest, pk: int) -> Job:
+    """A job its starter may follow, and so may the service manager of its service; others get a 404."""
+    job = Job.objects.select_related("started_by").filter(pk=pk).first()
+    if job is None:
+        raise Http404("No such job")
+    mine = job.started_by_id is not None and job.started_by_id == request.user.pk
+    managed = (
+        has_perm(request.user, Perm.VIEW_JOBS)
+        and job.service_id is not None
+        and job.service_id == getattr(request.user, "service_id", None)
+    )
+    if not (mine or managed):
+        raise Http404("No such job")
+    return job
+
+
+def _job_context(request: HttpRequest, job: Job) -> dict[str, object]:
+    can_download = (
+        job.state == Job.State.SUCCEEDED and bool(job.result_file) and job.started_by_id == request.user.pk
+    )
+    return {"job": job, "poll": job.is_active, "can_download": can_download}
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _visible_job(request, pk)
+    return render(request, "jobs/job.html", _job_context(request, job))
+
+
+@login_required
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status panel alone, for the page's htmx polling until the job finishes."""
+    job = _visible_job(request, pk)
+    return render(request, "jobs/_job_status.html", _job_context(request, job))
+
+
+@login_required
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The file a finished job made, for the person who started it only (it was audited when made)."""
+    job = _visible_job(request, pk)
+    if not _job_context(request, job)["can_download"] or not default_storage.exists(job.result_file):
+        raise Http404("This job has no file to download, or it has been deleted")
+    return FileResponse(
+        default_storage.open(job.result_file, "rb"), as_attachment=True, filename=job.result_name
+    )

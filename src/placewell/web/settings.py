@@ -296,6 +296,7 @@ if PLACEWELL_TASK_BROKER != "database" and not PLACEWELL_TASK_BROKER.startswith(
 # PLACEWELL_TASK_ATTEMPTS times in all, and then marked failed with the reason.
 PLACEWELL_TASK_TIMEOUT = env_int("PLACEWELL_TASK_TIMEOUT", 1800, minimum=10)
 PLACEWELL_TASK_ATTEMPTS = env_int("PLACEWELL_TASK_ATTEMPTS", 2, minimum=1)
+PLACEWELL_JOB_FILE_DAYS = env_int("PLACEWELL_JOB_FILE_DAYS", 7, minimum=1)  # files jobs made, e.g. extracts
 Q_CLUSTER = {
     "name": "placewell",
     "workers": env_int("PLACEWELL_TASK_WORKERS", 2, minimum=1),
@@ -325,6 +326,7 @@ PLACEWELL_SCHEDULES = {
     "AUDIT_CHECK": env_str("PLACEWELL_CRON_AUDIT_CHECK", "30 2 * * *"),  # 02:30 daily
     "BACKUP": env_str("PLACEWELL_CRON_BACKUP", ""),
     "REAPER": env_str("PLACEWELL_CRON_REAPER", "*/5 * * * *"),
+    "IMPORT_UPLOADS": env_str("PLACEWELL_CRON_IMPORT_UPLOADS", "15 * * * *"),  # hourly
     "HEARTBEAT": "* * * * *",
 }
 for _key, _cron in list(PLACEWELL_SCHEDULES.items()):
