@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
 from placewell.accounts.models import Role, User
 from placewell.accounts.policy import Perm, has_perm
 from placewell.casework import alerts, caseload, services, services_notes, worklist
-from placewell.casework.models import EndingNotice, Goal
+from placewell.casework.models import EndingNotice, Goal, Step
 from placewell.casework.views import can_write
 from placewell.casework.views_caseload import open_caseload, staff_in_scope, teams_in_scope
 from placewell.participants.models import Participant, Status
+
+NOTES_SHOWN = 3
 
 
 def participant(request: HttpRequest, p: Participant) -> dict[str, Any] | None:
@@ -31,10 +33,28 @@ def participant(request: HttpRequest, p: Participant) -> dict[str, Any] | None:
     goals = list(Goal.objects.filter(participant=p, status="open").prefetch_related("steps"))
     transfers = list(p.transfers.select_related("from_specialist", "to_specialist", "transferred_by"))
     ending = EndingNotice.objects.filter(participant=p).first() if p.status == Status.CLOSED else None
-    services.record_read(by=request.user, participant=p, what="casework summary", request=request)  # type: ignore[arg-type]
+    notes = list(p.case_notes.select_related("created_by")[:NOTES_SHOWN])
+    note_count = p.case_notes.count() if len(notes) == NOTES_SHOWN else len(notes)
+    next_step = (
+        Step.objects.filter(goal__participant=p, goal__status="open", done_on__isnull=True)
+        .order_by(F("due_on").asc(nulls_last=True), "id")
+        .first()
+    )
+    services.record_read(
+        by=request.user, participant=p, what="casework summary and case notes", request=request
+    )  # type: ignore[arg-type]
+    snoozed = services_notes.snoozed({"pk": p.pk})
+    found = alerts.alerts_for([p])
+    if p.status == Status.CLOSED:
+        found += alerts.not_told_of_ending(Q(pk=p.pk))
     return {
         "p": p,
-        "alerts": alerts.alerts_for([p]),
+        "alerts": [
+            worklist.Item(a, *worklist.action_for(a)) for a in worklist.without_snoozed(found, snoozed)
+        ],
+        "next_step": next_step,
+        "notes": notes,
+        "note_count": note_count,
         "profile": profile,
         "contacts": contacts,
         "totals": totals,

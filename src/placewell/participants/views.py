@@ -27,6 +27,15 @@ from placewell.participants.models import Participant, Status
 from placewell.web.extensions import participant_panels
 
 PAGE_SIZE = 25
+NOTE_SEARCH_MIN = 3
+
+
+def _with_note_matching(term: str) -> object:
+    """Participants with a case note containing ``term`` (a subquery; case notes belong to casework)."""
+    from django.apps import apps
+
+    note = apps.get_model("casework", "CaseNote")
+    return note.objects.filter(text__icontains=term).values("participant_id")
 
 
 @login_required
@@ -49,6 +58,9 @@ def participant_list(request: HttpRequest) -> HttpResponse:
             digits = identifiers.normalise_nhs_number(term)
             if digits.isdigit() and len(digits) == 10:
                 match |= Q(nhs_number=digits)
+            if len(term) >= NOTE_SEARCH_MIN:
+                # Case notes are searched too (words of three letters or more), within the same scope.
+                match |= Q(pk__in=_with_note_matching(term))
             rows = rows.filter(match)
         if data["status"]:
             rows = rows.filter(status=data["status"])
@@ -278,14 +290,12 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def erase(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_participant(request, pk, Perm.ERASE)
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST or None, service=p.service)
     if request.method == "POST" and form.is_valid():
         try:
-            services.erase(
-                by=request.user, participant=p, reason=form.cleaned_data["reason"], request=request
-            )  # type: ignore[arg-type]
+            services.erase(by=request.user, participant=p, reason=form.reason(), request=request)  # type: ignore[arg-type]
         except (InvalidTransition, services.ParticipantError) as exc:
-            form.add_error("reason", str(exc))
+            form.add_error(None, str(exc))
         else:
             messages.success(request, f"Personal data of {p.reference} erased")
             return redirect("participants:list")
@@ -296,7 +306,7 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "title": "Erase this person's data",
             "caption": p.full_name,
-            "intro": "Their details, screening answers and agreement records are removed from every table and report. An empty record stays so that counts can be explained.",
+            "intro": "Their details, screening answers and agreement records are removed from every table and report. An empty record stays so that counts can be explained. What you enter here is kept in the audit log, so it holds no personal data.",
             "button": "Erase for good",
             "danger": True,
             "back_url": f"/participants/{p.pk}/",
