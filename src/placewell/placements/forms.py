@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from placewell.casework import soc
 from placewell.placements.models import ContractType, EndReason
+from placewell.placements.services import MAX_HOURLY, MAX_HOURS
 from placewell.web.forms import GovukDateField, GovukForm
 
 
@@ -53,6 +55,33 @@ class JobStartForm(GovukForm):
     def __init__(self, *args: Any, employers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["employer"].queryset = employers  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        """Every answer checked here, so the page shows every mistake at once; ``record_job_start`` checks
+        the same rules again (one at a time) for callers without a form, and the rules that need the record
+        (the referral date, a closed record)."""
+        data = super().clean() or {}
+        if not str(data.get("job_title") or "").strip() and "job_title" not in self.errors:
+            self.add_error("job_title", "Enter the job title")
+        self_employed = data.get("contract_type") == ContractType.SELF_EMPLOYED
+        named = data.get("employer") or str(data.get("employer_name") or "").strip()
+        if not named and not self_employed and "employer_name" not in self.errors:
+            self.add_error("employer_name", "Select the employer or enter its name")
+        hours, pay = data.get("hours"), data.get("hourly_pay")
+        if hours is not None and hours <= 0:
+            self.add_error("hours", "Hours a week must be more than 0")
+        elif hours is not None and hours > MAX_HOURS:
+            self.add_error("hours", "Hours a week must be 100 or fewer")
+        if pay is not None and pay <= 0:
+            self.add_error("hourly_pay", "Hourly pay must be more than £0")
+        elif pay is not None and pay > MAX_HOURLY:
+            self.add_error("hourly_pay", "Hourly pay must be £500 or less: enter the pay for one hour")
+        started = data.get("started_on")
+        if started is not None and started > timezone.localdate():
+            self.add_error(
+                "started_on", "The start date must be today or in the past: record the job once they start"
+            )
+        return data
 
 
 class JobEndForm(GovukForm):
