@@ -80,9 +80,11 @@ def test_too_few_observations(data: pd.DataFrame) -> None:
 
 
 def test_treatment_not_binary(data: pd.DataFrame) -> None:
-    with pytest.raises(InvalidValueError, match="only 0"):
-        estimate_itt(data.assign(t=data["t"] * 2), "y", "t")
-    with pytest.raises(InvalidValueError, match="missing"):
+    doubled = data.assign(t=data["t"] * 2)
+    first = int(doubled.index[doubled["t"] == 2][0])
+    with pytest.raises(InvalidValueError, match=rf"holds 2.0 in row {first} .*1 for the treatment arm"):
+        estimate_itt(doubled, "y", "t")
+    with pytest.raises(InvalidValueError, match=r"column .t. has 4 missing values, first in row 0 "):
         estimate_itt(data.assign(t=data["t"].where(data.index > 3)), "y", "t")
 
 

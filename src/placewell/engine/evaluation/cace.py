@@ -107,6 +107,7 @@ def estimate_cace(
     *,
     threshold: float = RECEIPT_THRESHOLD,
     outcome_type: OutcomeType = "auto",
+    categorical: Sequence[str] = (),
 ) -> CaceEstimate:
     """Two-stage least squares of ``outcome`` on receipt, instrumented by assignment.
 
@@ -131,6 +132,7 @@ def estimate_cace(
         strata=strata_cols,
         cluster=cluster,
         n_missing_outcome=0,
+        categorical=categorical,
     )
     if np.ptp(d) == 0:
         raise NoVarianceError("nobody (or everybody) received the service, so receipt has no variance")

@@ -204,6 +204,7 @@ def estimate_itt(
     *,
     outcome_type: OutcomeType = "auto",
     adjustment: Adjustment = "standard",
+    categorical: Sequence[str] = (),
 ) -> ImpactEstimate:
     """Estimate the intention-to-treat impact of assignment on ``outcome``.
 
@@ -215,7 +216,9 @@ def estimate_itt(
     ``outcome_type`` forces or disables the percentage-point reporting of 0/1 outcomes.
     ``se="CR2"`` gives Bell-McCaffrey cluster-robust errors with their small-sample degrees of freedom
     (Imbens and Kolesar 2016); ``adjustment="lin"`` centres the covariates and interacts them with
-    treatment (Lin 2013, see ``lin.py``).
+    treatment (Lin 2013, see ``lin.py``). ``categorical`` names covariates holding category codes
+    that are numbers (text columns are categorical anyway); a covariate mixing numbers and text is
+    refused, naming the row and the value.
     """
     se_type = check_se(se, cluster)
     if adjustment not in ("standard", "lin"):
@@ -234,6 +237,7 @@ def estimate_itt(
         strata=strata_cols,
         cluster=cluster,
         n_missing_outcome=n_missing,
+        categorical=categorical,
     )
     binary = is_binary(design.y) if outcome_type == "auto" else outcome_type == "binary"
     scale = 100.0 if binary else 1.0

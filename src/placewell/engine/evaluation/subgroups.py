@@ -110,6 +110,7 @@ def estimate_subgroup(
     cluster: str | None = None,
     *,
     outcome_type: OutcomeType = "auto",
+    categorical: Sequence[str] = (),
 ) -> SubgroupAnalysis:
     """Effects within each level of ``subgroup`` and the robust Wald test that they are equal.
 
@@ -141,6 +142,7 @@ def estimate_subgroup(
         strata=strata_cols,
         cluster=cluster,
         n_missing_outcome=0,
+        categorical=categorical,
     )
     binary = is_binary(design.y) if outcome_type == "auto" else outcome_type == "binary"
     scale = 100.0 if binary else 1.0
@@ -195,10 +197,14 @@ def estimate_subgroups(
     strata: str | Sequence[str] | None = None,
     se: str = "HC2",
     cluster: str | None = None,
+    *,
+    categorical: Sequence[str] = (),
 ) -> list[SubgroupAnalysis]:
     """Analyse a family of subgroup variables and Holm-adjust their interaction p-values."""
     analyses = [
-        estimate_subgroup(data, outcome, treatment, s, covariates, weights, strata, se, cluster)
+        estimate_subgroup(
+            data, outcome, treatment, s, covariates, weights, strata, se, cluster, categorical=categorical
+        )
         for s in subgroups
     ]
     adjusted = _inference.holm([a.p_interaction for a in analyses])
