@@ -18,8 +18,14 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from placewell.engine.evaluation import randomisation_inference as ri
 from placewell.engine.evaluation.bootstrap import bootstrap_weights, wcr_t_stats, wild_cluster_bootstrap
+from placewell.engine.evaluation.errors import InvalidValueError
+from placewell.engine.evaluation.randomisation_inference import (
+    all_assignments,
+    permutation_distribution,
+    permuted_assignments,
+    randomisation_inference,
+)
 
 
 @pytest.fixture
@@ -65,19 +71,19 @@ def test_exact_p_values_equal_enumeration(tiny: pd.DataFrame, tau0: float) -> No
     y, t = tiny["y"].to_numpy(), tiny["t"].to_numpy().astype(bool)
     s = tiny["stratum"].to_numpy().astype(np.intp)
     Z = np.column_stack([np.ones(13), (s == 1).astype(float)])
-    dist = ri.permutation_distribution(y, t, Z, s, exact=True)
+    dist = permutation_distribution(y, t, Z, s, exact=True)
     assert len(dist.a) == 525
     assert dist.p_value(tau0) == pytest.approx(enumerated_p(tiny, tau0), abs=1e-12)
 
 
 def test_exact_p_value_with_a_covariate_equals_enumeration(tiny: pd.DataFrame) -> None:
-    res = ri.randomisation_inference(tiny, "y", "t", ["age"], strata="stratum", exact=True)
+    res = randomisation_inference(tiny, "y", "t", ["age"], strata="stratum", exact=True)
     assert res.permutations == 525
     assert res.p_value == pytest.approx(enumerated_p(tiny, 0.0, covariate=True), abs=1e-12)
 
 
 def test_exact_interval_ends_are_where_enumeration_starts_to_reject(tiny: pd.DataFrame) -> None:
-    res = ri.randomisation_inference(tiny, "y", "t", strata="stratum", exact=True, level=90)
+    res = randomisation_inference(tiny, "y", "t", strata="stratum", exact=True, level=90)
     ols = sm.OLS(tiny["y"], sm.add_constant(tiny[["t", "stratum"]].astype(float))).fit()
     assert res.estimate == pytest.approx(ols.params["t"], rel=1e-10)
     assert res.ci_low < res.estimate < res.ci_high
@@ -89,7 +95,7 @@ def test_exact_interval_ends_are_where_enumeration_starts_to_reject(tiny: pd.Dat
 
 def test_random_permutations_approach_the_exact_p_value(tiny: pd.DataFrame) -> None:
     exact = enumerated_p(tiny, 0.0)
-    res = ri.randomisation_inference(tiny, "y", "t", strata="stratum", permutations=40_000, seed=3)
+    res = randomisation_inference(tiny, "y", "t", strata="stratum", permutations=40_000, seed=3)
     sd = np.sqrt(exact * (1 - exact) / 40_000)
     assert abs(res.p_value - exact) < 4 * sd + 1 / 40_000
 
@@ -99,7 +105,7 @@ def test_re_randomisation_keeps_the_number_treated_in_every_cell(n_cells: int) -
     rng = np.random.default_rng(1)
     codes = rng.integers(0, n_cells, 1200).astype(np.intp)
     treated = rng.uniform(size=1200) < np.where(codes % 2 == 0, 0.3, 0.6)  # ratio varies by cell
-    rows = np.concatenate(list(ri.permuted_assignments(codes, treated, 500, np.random.default_rng(2))))
+    rows = np.concatenate(list(permuted_assignments(codes, treated, 500, np.random.default_rng(2))))
     assert rows.shape == (500, 1200)
     for code in range(n_cells):
         cell = codes == code
@@ -117,7 +123,7 @@ def test_blocks_and_periods_are_crossed_with_strata() -> None:
     df = pd.DataFrame({"stratum": rng.integers(0, 2, n), "period": rng.integers(0, 3, n)})
     df["t"] = (rng.uniform(size=n) < np.where(df["period"] == 2, 0.25, 0.5)).astype(int)
     df["y"] = rng.normal(size=n) + 0.3 * df["t"] + df["period"]
-    res = ri.randomisation_inference(df, "y", "t", strata="stratum", blocks="period", permutations=999)
+    res = randomisation_inference(df, "y", "t", strata="stratum", blocks="period", permutations=999)
     assert res.cells == 6
     assert res.ci_low < res.estimate < res.ci_high
     assert 0 < res.p_value <= 1
@@ -126,8 +132,8 @@ def test_blocks_and_periods_are_crossed_with_strata() -> None:
 def test_too_large_a_design_to_enumerate_is_refused() -> None:
     codes = np.zeros(60, dtype=np.intp)
     treated = np.arange(60) < 30
-    with pytest.raises(ri.InvalidValueError, match="enumerated"):
-        ri.all_assignments(codes, treated)
+    with pytest.raises(InvalidValueError, match="enumerated"):
+        all_assignments(codes, treated)
 
 
 def loop_wcr(X: np.ndarray, y: np.ndarray, clusters: np.ndarray, j: int, V: np.ndarray) -> np.ndarray:

@@ -19,8 +19,9 @@ regression estimate of the effect (Frisch-Waugh-Lovell); for cells alone it is t
 every re-drawn assignment too, and with covariates it is the covariate-residualised statistic
 (Rosenbaum 2002, section 2.7). Because ``T`` is linear in ``tau0``, one matrix product of the permuted
 assignments with the two columns ``M_Z y`` and ``M_Z t`` serves every ``tau0``; p-values and the interval
-search then cost ``O(R)`` each. Assignments are drawn in chunks of rows (bounded memory), each cell shuffled
-for all rows of a chunk at once by ``numpy.random.Generator.permuted``.
+search then cost ``O(R)`` each. Assignments are drawn by selection sampling (Knuth's Algorithm S), all
+cells and a chunk of re-randomisations at a time, and reduced to those two sums as they are drawn, so the
+``R x n`` assignment matrix is never held whole.
 
 p-values are two-sided, counting ties as extreme; with random permutations the observed assignment is
 counted once more, ``(1 + #extreme) / (1 + R)`` (Phipson and Smyth 2010, *Permutation p-values should
@@ -55,10 +56,7 @@ EXACT_LIMIT = 200_000
 """Most assignments ``exact=True`` will enumerate."""
 
 _CHUNK_CELLS = 4_000_000
-"""Elements per chunk of permuted assignments (32 MB of float64)."""
-
-_MANY_CELLS = 64
-"""Above this many cells, shuffle by sorting random keys (one vectorised call) instead of cell by cell."""
+"""Re-randomisations times cells per chunk (bounds the working arrays at a few tens of MB)."""
 
 
 @dataclass(frozen=True)
@@ -90,10 +88,64 @@ class RandomisationResult:
         }
 
 
-def _cell_layout(codes: NDArray[np.intp]) -> tuple[NDArray[np.intp], list[slice]]:
+@dataclass(frozen=True)
+class _Layout:
+    """Cells largest first: their sizes, numbers treated and members (padded with -1)."""
+
+    sizes: NDArray[np.intp]
+    treated: NDArray[np.intp]
+    members: NDArray[np.intp]
+
+
+def _layout(codes: NDArray[np.intp], treated: NDArray[np.bool_]) -> _Layout:
     order = np.argsort(codes, kind="stable")
-    bounds = np.concatenate([[0], np.cumsum(np.bincount(codes))])
-    return order, [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds) if b > a]
+    counts = np.bincount(codes)
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    cells = [order[a:b] for a, b in itertools.pairwise(bounds) if b > a]
+    cells.sort(key=len, reverse=True)
+    sizes = np.array([len(c) for c in cells], dtype=np.intp)
+    members = np.full((len(cells), int(sizes[0])), -1, dtype=np.intp)
+    for i, cell in enumerate(cells):
+        members[i, : len(cell)] = cell
+    return _Layout(sizes, np.array([int(treated[c].sum()) for c in cells], dtype=np.intp), members)
+
+
+def _selection_sampling(
+    layout: _Layout,
+    rows: int,
+    rng: np.random.Generator,
+    z: NDArray[np.float64],
+    assignments: NDArray[np.float64] | None = None,
+) -> NDArray[np.float64]:
+    """``rows`` uniformly random re-randomisations, returned as ``D @ z`` (``rows x z.shape[1]``).
+
+    Knuth's selection sampling (*The Art of Computer Programming*, volume 2, section 3.4.2, Algorithm
+    S) picks each cell's treated set exactly uniformly: walking through a cell, the next member is treated
+    with probability (treated still to place) / (members left). All cells and all ``rows`` advance
+    together, so there is one vectorised step per position in the largest cell and no sort. When
+    ``assignments`` is given the 0/1 rows are written into it as well (for checking the draws).
+    """
+    need = np.tile(layout.treated.astype(float), (rows, 1))
+    out = np.zeros((rows, z.shape[1]))
+    for k in range(int(layout.sizes[0])):
+        active = int(np.count_nonzero(layout.sizes > k))
+        left = (layout.sizes[:active] - k).astype(float)
+        chosen = (rng.random((rows, active)) * left < need[:, :active]).astype(float)
+        need[:, :active] -= chosen
+        units = layout.members[:active, k]
+        out += chosen @ z[units]
+        if assignments is not None:
+            assignments[:, units] = chosen
+    return out
+
+
+def _chunks(count: int, n_cells: int) -> Iterator[int]:
+    size = max(1, _CHUNK_CELLS // max(n_cells, 1))
+    done = 0
+    while done < count:
+        m = min(size, count - done)
+        yield m
+        done += m
 
 
 def count_assignments(codes: NDArray[np.intp], treated: NDArray[np.bool_]) -> int:
@@ -112,31 +164,16 @@ def permuted_assignments(
     rng: np.random.Generator,
 ) -> Iterator[NDArray[np.float64]]:
     """Yield chunks (rows = assignments, columns = units in their original order) of 0/1 assignments,
-    each a uniformly random re-randomisation within the cells of ``codes``; ``count`` rows in all."""
-    n = len(codes)
-    order, slices = _cell_layout(codes)
-    pattern = treated[order].astype(float)
-    chunk = max(1, _CHUNK_CELLS // max(n, 1))
-    sorted_codes = codes[order].astype(float)
-    done = 0
-    while done < count:
-        m = min(chunk, count - done)
-        if len(slices) <= _MANY_CELLS:
-            block = np.tile(pattern, (m, 1))
-            for sl in slices:
-                view = block[:, sl]
-                rng.permuted(view, axis=1, out=view)
-        else:
-            # Random keys offset by the cell code sort each row cell by cell in a random order within
-            # the cell; placing the fixed pattern at those positions shuffles every cell at once.
-            keys = rng.random((m, n)) + sorted_codes
-            positions = np.argsort(keys, axis=1)
-            block = np.empty((m, n))
-            np.put_along_axis(block, positions, np.broadcast_to(pattern, (m, n)), axis=1)
-        out = np.empty((m, n))
-        out[:, order] = block
-        yield out
-        done += m
+    each a uniformly random re-randomisation within the cells of ``codes``; ``count`` rows in all.
+
+    The draws are those :func:`permutation_distribution` uses (same algorithm, same random stream).
+    """
+    layout = _layout(codes, treated)
+    dummy = np.zeros((len(codes), 1))
+    for m in _chunks(count, len(layout.sizes)):
+        block = np.zeros((m, len(codes)))
+        _selection_sampling(layout, m, rng, dummy, block)
+        yield block
 
 
 def all_assignments(codes: NDArray[np.intp], treated: NDArray[np.bool_]) -> NDArray[np.float64]:
@@ -228,8 +265,10 @@ def permutation_distribution(
         ab = P @ resid
         return PermutationDistribution(ab[:, 0], ab[:, 1], a_obs, b_obs, exact=True)
     rng = np.random.default_rng(seed)
-    parts = [chunk @ resid for chunk in permuted_assignments(codes, treated, permutations, rng)]
-    ab = np.concatenate(parts)
+    layout = _layout(codes, treated)
+    ab = np.concatenate(
+        [_selection_sampling(layout, m, rng, resid) for m in _chunks(permutations, len(layout.sizes))]
+    )
     return PermutationDistribution(ab[:, 0], ab[:, 1], a_obs, b_obs, exact=False)
 
 
