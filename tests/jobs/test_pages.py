@@ -151,3 +151,10 @@ def test_only_the_starter_downloads_the_file_a_job_made(client_as, world, settin
     )  # her service, not her file
     default_storage.delete(name)
     assert client_as("mandy").get(f"/jobs/{job.pk}/download/").status_code == 404
+
+
+def test_a_failed_schedule_run_shows_its_reason_not_a_traceback(db) -> None:
+    from placewell.jobs.schedules import _outcome
+
+    stored = "Audit event 4 has been changed since it was written. : Traceback (most recent call last):\n  File x\nJobFailed: Audit"
+    assert _outcome(stored) == "Audit event 4 has been changed since it was written."

@@ -186,3 +186,16 @@ def test_files_of_jobs_finished_more_than_a_week_ago_are_deleted(db, settings, t
     old.refresh_from_db()
     new.refresh_from_db()
     assert (old.result_file, new.result_file) == ("", new_name)
+
+
+def test_a_job_stopped_by_the_queue_timeout_fails_saying_so(db, settings) -> None:
+    from django_q.exceptions import TimeoutException
+
+    settings.PLACEWELL_TASK_TIMEOUT = 600
+    job = _enqueue("record")
+    Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED, func="tests.jobs.work.too_slow")
+    with pytest.raises(TimeoutException):
+        runner.run_job(job.pk)
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED
+    assert job.failure.startswith("The job took longer than its limit of 10 minutes and was stopped")

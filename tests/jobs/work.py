@@ -26,3 +26,10 @@ def explode(value: int) -> str:
 
 def on_failure(value: int, reason: str) -> None:
     FAILURES.append((value, reason))
+
+
+def too_slow(value: int) -> str:
+    """What django-q2's timeout does to a task that runs past it: SIGALRM raises this inside the task."""
+    from django_q.exceptions import TimeoutException
+
+    raise TimeoutException("Task exceeded maximum timeout value (600 seconds)")

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_q.exceptions import TimeoutException
 
 from placewell.jobs.models import Job
 
@@ -93,6 +94,15 @@ def run_job(job_id: int) -> str:
     except JobFailed as exc:
         fail(job, str(exc))
         return str(exc)
+    except TimeoutException:
+        minutes = max(1, int(getattr(settings, "PLACEWELL_TASK_TIMEOUT", 1800)) // 60)
+        fail(
+            job,
+            f"The job took longer than its limit of {minutes} minutes and was stopped, so nothing it was doing was "
+            "kept. Try again at a quieter time; if it stops again, ask your administrator to raise "
+            "PLACEWELL_TASK_TIMEOUT.",
+        )
+        raise  # django-q2 records the run as timed out and replaces the worker process
     except Exception:
         log.exception("Job %s (%s) failed", job.pk, job.kind)
         fail(

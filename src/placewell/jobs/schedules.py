@@ -195,6 +195,8 @@ def _outcome(result: Any) -> str:
     if result is None:
         return ""
     text = str(result)
+    # django-q2 keeps a failed run's result as "<the exception's message> : <traceback>".
+    text = text.split(" : Traceback (most recent call last):")[0]
     # django-q2 keeps a failed run's traceback as its result; the page shows its last line, the reason.
     lines = [line for line in text.strip().splitlines() if line.strip()]
     last = lines[-1] if lines else text
