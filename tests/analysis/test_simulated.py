@@ -77,7 +77,7 @@ def test_report_equals_estimate_itt_on_the_dataset_and_covers_the_truth(world, s
 
     # The report: Table 2.1, Table 2.2 with Monte Carlo, CACE, subgroups, flow, plan version and lock.
     html = run.report_html
-    for text in ("Primary outcomes (the layout of seed 001, Table 2.1)", "Costs and returns for every £1 spent",
+    for text in ("Primary outcomes (the layout of DWP research report 1025, Table 2.1)", "Costs and returns for every £1 spent",
                  "Complier average causal effects", "The effect within each level", "Flow of participants",
                  f"Randomised: {len(simulated.data):,}", "Plan version", run.plan_sha256,
                  "Baseline balance", f"/analysis/runs/{run.pk}/dataset/"):  # fmt: skip

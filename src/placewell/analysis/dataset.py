@@ -7,7 +7,7 @@ the aliases the analysis plan names (``eq5d_12m``, ``baseline_swemwbs`` ...), an
 outcomes (``linkage.py``). Column names are a contract: the default plan, the monitoring pages and the
 demo rely on them (docs/explanation/analysis-dataset.md lists every one with its derivation).
 
-The outcome window is the 365 days after the randomisation date (seed 001, Table 6.3: "employment for 13
+The outcome window is the 365 days after the randomisation date (DWP research report 1025, Table 6.3: "employment for 13
 or more weeks in the 12 months after randomisation"), cut at the data cut (``today``) for people whose
 window has not ended yet (``followup_complete_12m`` says which). Never in the rows: names, contact details,
 dates of birth, the NHS or National Insurance numbers themselves, record references or free text.
@@ -36,9 +36,9 @@ from placewell.trials.models import Allocation, Trial
 Progress = Callable[[str], None]
 
 WINDOW_DAYS = 365
-"""The outcome window: the 365 days after the randomisation date (seed 001, Table 6.3: 12 months)."""
+"""The outcome window: the 365 days after the randomisation date (DWP research report 1025, Table 6.3: 12 months)."""
 EMPLOYED_DAYS = 91
-"""13 weeks of 7 days: "employment for 13 or more weeks" (seed 001, Table 6.3)."""
+"""13 weeks of 7 days: "employment for 13 or more weeks" (DWP research report 1025, Table 6.3)."""
 SOURCE = "analysis: derived"
 YES_NO_01 = "1 (yes); 0 (no)"
 YES_NO_01_MISSING = "1 (yes); 0 (no); empty when not recorded"
@@ -131,30 +131,30 @@ CORE_COLUMNS: tuple[Column, ...] = (
     _c("randomised_on", "Date of randomisation", DATE, "a date", "Allocation.allocated_on", ALLOC),
     _c("randomised_month", "Month of randomisation", STRING, "YYYY-MM", "randomised_on as a month", ALLOC),
     _c("cohort", "Recruitment cohort (half year)", STRING, "YYYY Jan-Jun; YYYY Jul-Dec",
-       "The half year of randomisation, for subgroup analysis by cohort (seed 001, section 4)"),
+       "The half year of randomisation, for subgroup analysis by cohort (DWP research report 1025, section 4)"),
     _c("withdrawn_service", "Withdrew from the service", INTEGER, YES_NO_01,
        "1 when withdrawn_from_service_at is set; the person stays in the analysis (intention to treat)",
        PEOPLE),
     _c("withdrawn_research", "Withdrew from further research contact", INTEGER, YES_NO_01,
-       "1 when withdrawn_from_research_at is set; data to date are kept and linkable (seed 001, 5.1.5)",
+       "1 when withdrawn_from_research_at is set; data to date are kept and linkable (DWP research report 1025, 5.1.5)",
        PEOPLE),
     _c("age_at_randomisation", "Age in completed years at randomisation", INTEGER,
        "16 to 100; empty without a date of birth", "From the date of birth (never extracted) and randomised_on",
        PEOPLE),
     _c("age_band", "Age band at randomisation", STRING, "<30; 30-39; 40-49; 50+; empty when not known",
-       "age_at_randomisation in the bands of seed 001, Table 1.2", PEOPLE),
+       "age_at_randomisation in the bands of DWP research report 1025, Table 1.2", PEOPLE),
     _c("gender", "Gender", STRING, "female; male; non_binary; other; not_said; empty", "As recorded", PEOPLE),
     _c("white", "White ethnic group", INTEGER, YES_NO_01_MISSING,
        "1 for the five White groups of the ONS 2021 classification; empty if not recorded or not said",
        PEOPLE),
     _c("limits_great_deal", "Health limits day-to-day activities a great deal", INTEGER, YES_NO_01_MISSING,
-       "activity_limitation is great_deal (seed 001, Table 1.6)", PEOPLE),
+       "activity_limitation is great_deal (DWP research report 1025, Table 1.6)", PEOPLE),
     _c("work_history", "Paid work in the last 2 years", STRING,
-       "always; more_than_half; less_than_half; none; empty", "As recorded (seed 001, Table 1.7)", PEOPLE),
+       "always; more_than_half; less_than_half; none; empty", "As recorded (DWP research report 1025, Table 1.7)", PEOPLE),
     _c("stress_anxiety", "Condition: stress or anxiety", INTEGER, YES_NO_01,
-       "health_conditions lists stress_anxiety (seed 001, Table 1.5)", PEOPLE),
+       "health_conditions lists stress_anxiety (DWP research report 1025, Table 1.5)", PEOPLE),
     _c("depression", "Condition: depression", INTEGER, YES_NO_01,
-       "health_conditions lists depression (seed 001, Table 1.5)", PEOPLE),
+       "health_conditions lists depression (DWP research report 1025, Table 1.5)", PEOPLE),
     _c("ethnic_group", "Ethnic group (ONS 2021)", STRING, "ONS 2021 codes; empty", "As recorded", PEOPLE),
     _c("employment_status_at_referral", "Employment status at referral", STRING, "in_work; out_of_work; empty",
        "As recorded", PEOPLE),
@@ -164,7 +164,7 @@ CORE_COLUMNS: tuple[Column, ...] = (
        "The baseline wave's SWEMWBS score (surveys app)", "surveys: Response"),
     _c("baseline_health_band", "Baseline EQ-5D-5L in thirds of the trial sample", STRING,
        "poorer; middle; better; empty without a baseline EQ-5D-5L",
-       "Tertiles of baseline_eq5d among the rows (seed 001, section 4: subgroups by baseline health)"),
+       "Tertiles of baseline_eq5d among the rows (DWP research report 1025, section 4: subgroups by baseline health)"),
     _c("followup_complete_12m", "The 12-month outcome window had ended by the data cut", INTEGER, YES_NO_01,
        "randomised_on + 365 days is on or before the data cut"),
     _c("employed_13wk", "Employed 13 weeks or more in the 12 months after randomisation", INTEGER, YES_NO_01,
@@ -187,7 +187,7 @@ CORE_COLUMNS: tuple[Column, ...] = (
     _c("meetings", "Meetings with the participant in the 12 months after randomisation", INTEGER,
        "0 or more", "Contacts with the participant present, dated inside the window", MI),
     _c("received_service", "Received the service (one or more meetings)", INTEGER, YES_NO_01,
-       "meetings >= 1: the seed's definition of a participant (seed 001, glossary)", MI),
+       "meetings >= 1: the report's definition of a participant (DWP research report 1025, glossary)", MI),
     _c("contacts_n", "Casework contacts in the 12 months after randomisation", INTEGER, "0 or more",
        "Every contact, with the participant or on their behalf, dated inside the window", MI),
     _c("days_randomisation_to_first_session", "Days from randomisation to the first session", INTEGER,

@@ -1,7 +1,7 @@
 """The demo's analysis plan for the full-size demo trial: a draft for the demo evaluator to lock and run.
 
-The trial's groups are those of the Health-led Trials, so the draft names them as the seed does and uses the
-seed's groups and pooled groups (SCR IW, SCR OOW, All SCR, WMCA, All OOW; seed 001, Tables 2.1 and 2.2) with
+The trial's groups are those of the Health-led Trials, so the draft names them as DWP research report 1025 does and uses the
+report's groups and pooled groups (SCR IW, SCR OOW, All SCR, WMCA, All OOW; DWP research report 1025, Tables 2.1 and 2.2) with
 their published costs per recruit to the treatment group (the shipped economic parameters'
 ``cost_per_treated_recruit`` entries). The report then has Table 2.2's costs and returns with the Monte Carlo
 distribution. It is left unlocked, so that a new user locks it before running it, as the plan says.

@@ -134,7 +134,7 @@ BALANCE = (
     ("Baseline EQ-5D-5L index", "mean", "baseline_eq5d", None),
     ("Baseline SWEMWBS score", "mean", "baseline_swemwbs", None),
 )
-"""The baseline profile of seed 001, Tables 1.2-1.7, with the baseline health and wellbeing scores."""
+"""The baseline profile of DWP research report 1025, Tables 1.2-1.7, with the baseline health and wellbeing scores."""
 
 
 def balance(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """Linked administrative outcomes: import a data holder's monthly file, and summarise it per person.
 
 The Health-led Trials linked survey answers to administrative employment, earnings and benefit records by
-national identifiers (seed 001, sections 1.5 and 6.3). Here the data holder never receives an identifier
+national identifiers (DWP research report 1025, sections 1.5 and 6.3). Here the data holder never receives an identifier
 from the service, nor the service one from them: both sides pseudonymise the NHS number with the same
 research key (``governance.pseudonyms.nhs_pseudonym``), so the file is keyed by ``pseudo_nhs_number``.
 

@@ -1,6 +1,6 @@
 """A trial's statistical analysis plan, its statistician, linked administrative outcomes and analysis runs.
 
-The plan is fixed before the outcomes are looked at (seed 001, section 6.2.3: the trials published their
+The plan is fixed before the outcomes are looked at (DWP research report 1025, section 6.2.3: the trials published their
 statistical analysis plan first), so a plan version can be locked: the lock records who, when and the
 SHA-256 of the plan's canonical JSON, and from then on the row refuses every change, in ``save``, in
 ``delete`` and in queryset ``update``/``delete``. A new version starts as a copy. Each run keeps the plan

@@ -42,7 +42,7 @@ HLT_OUTCOMES: tuple[dict[str, Any], ...] = (
     {"column": "swemwbs_12m", "label": "Wellbeing", "report": "sd", "role": "", "primary": True, "survey": True},
     {"column": "job_started_12m", "label": "Started a job", "report": "natural", "role": "", "primary": False},
 )  # fmt: skip
-"""The Health-led Trials' primary outcomes (seed 001, Table 2.1) and one secondary from the service's records."""
+"""The Health-led Trials' primary outcomes (DWP research report 1025, Table 2.1) and one secondary from the service's records."""
 
 ADMIN_OUTCOMES: tuple[dict[str, Any], ...] = (
     {"column": "admin_employed_13wk", "label": "Employment (administrative)", "report": "natural", "role": "",
@@ -52,7 +52,7 @@ ADMIN_OUTCOMES: tuple[dict[str, Any], ...] = (
     {"column": "admin_benefit_months_12m", "label": "Months on out-of-work benefits", "report": "natural",
      "role": "", "primary": False},
 )  # fmt: skip
-"""Secondary outcomes from linked administrative data (seed 001, Table 6.3: employment, earnings and
+"""Secondary outcomes from linked administrative data (DWP research report 1025, Table 6.3: employment, earnings and
 out-of-work benefits by month)."""
 
 

@@ -49,7 +49,7 @@ def _table(frame: pd.DataFrame) -> dict[str, Any]:
 def _impact_tables(results: EvaluationResults, primary: list[str]) -> list[dict[str, Any]]:
     out = []
     for title, keep in (
-        ("Primary outcomes (the layout of seed 001, Table 2.1)", lambda c: c in primary),
+        ("Primary outcomes (the layout of DWP research report 1025, Table 2.1)", lambda c: c in primary),
         ("Secondary outcomes", lambda c: c not in primary),
     ):
         outcomes = tuple(o for o in results.config.outcomes if keep(o.column))

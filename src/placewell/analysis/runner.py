@@ -107,7 +107,7 @@ def derived_costs(frame: pd.DataFrame, content: Mapping[str, Any]) -> dict[str, 
     """Cost per recruit to the treatment group from recorded staff time, for groups the plan gives no cost.
 
     The mean of ``cost_12m`` (staff minutes x the plan's cost per staff hour) over the group's treatment
-    arm: the seed's measure (Table 2.2) built from the service's own records, marked unconfirmed because it
+    arm: the report's measure (Table 2.2) built from the service's own records, marked unconfirmed because it
     leaves out costs not recorded as contact time (travel, management, premises).
     """
     economics = content.get("economics") or {}

@@ -1,6 +1,6 @@
 """The alerts on a specialist's home page, each with the rule behind it in words.
 
-Rules (seed 001, sections 1.4 and 3.3; IPS principles in seeds 001 and 004):
+Rules (DWP research report 1025, sections 1.4 and 3.3; IPS principles in DWP research report 1025 and Learning and Work Institute (2024)):
 
 - No contact for 14 days, and for 28 days (assertive outreach): a person receiving support (or in-work
   support) with no contact with them for 14 or more days, counted from their last contact, or from the day
@@ -14,7 +14,7 @@ Rules (seed 001, sections 1.4 and 3.3; IPS principles in seeds 001 and 004):
   from 28 days before the limit date; "reached" on the limit date and after.
 - Told of their discharge: a record closed within the last 90 days (not by the person's own withdrawal) with
   no record that the person was told their support had ended. Support ends only by a recorded closure with a
-  reason, never silently (seed 002: people were unsure whether they had been discharged).
+  reason, never silently (the SESAMI study: people were unsure whether they had been discharged).
 """
 
 from __future__ import annotations

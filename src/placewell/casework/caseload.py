@@ -2,10 +2,10 @@
 
 The open caseload is everyone allocated to the specialist who is receiving support or in-work support. The
 target is the service's caseload per full-time specialist (IPS recommends 20 or fewer; the Health-led Trials
-allowed up to 35: seed 001, section 3.3) multiplied by the specialist's full-time equivalent, so a 0.5 FTE
+allowed up to 35: DWP research report 1025, section 3.3) multiplied by the specialist's full-time equivalent, so a 0.5 FTE
 specialist's target under a 20 target is 10. "Per full-time equivalent" divides the caseload by the FTE, the
 figure to compare across part-time and full-time staff. The in-work share is the in-work part of the open
-caseload (seed 001: mixed in-work and out-of-work caseloads crowded out employer engagement).
+caseload (DWP research report 1025: mixed in-work and out-of-work caseloads crowded out employer engagement).
 """
 
 from __future__ import annotations

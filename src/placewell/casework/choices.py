@@ -1,8 +1,8 @@
 """Choice lists for casework records.
 
-Contact modes follow the Health-led Trials' management information (seed 001: every meeting's date,
+Contact modes follow the Health-led Trials' management information (DWP research report 1025: every meeting's date,
 duration, mode and purpose), with text and email added because specialists record those too. Purposes
-follow the SEQF phases and what participants value (seeds 000, 002, 003): profiling, job search,
+follow the SEQF phases and what participants value (Baxter et al.'s qualitative evidence synthesis, the SESAMI study and 'Someone in my corner'): profiling, job search,
 applications, interviews, benefits, health, disclosure and in-work support.
 """
 

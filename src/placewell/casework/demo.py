@@ -1,6 +1,6 @@
 """Demo contact history, profiles and plans, made through the real actions.
 
-Frequency and length follow the Health-led Trials' management information (seed 001, MI figures in the
+Frequency and length follow the Health-led Trials' management information (DWP research report 1025, MI figures in the
 brief): about 14 contacts per participant in the WMCA-like service (8 of them over 15 minutes) and about 10
 in the SCR-like service (nearly all over 15 minutes). Steps into Work stands in for WMCA and Brightpath for SCR.
 About one person in ten has had no contact for a while, so each specialist's home shows a handful of alerts.

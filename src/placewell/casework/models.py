@@ -203,7 +203,7 @@ class Step(models.Model):
 
 
 class HealthLiaison(models.Model):
-    """A case discussion with the health team, or a referral to a health service (seed 004: integration of
+    """A case discussion with the health team, or a referral to a health service (Learning and Work Institute (2024): integration of
     employment support with health care)."""
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="health_liaisons")
@@ -224,7 +224,7 @@ class HealthLiaison(models.Model):
 
 
 class BenefitsAdvice(models.Model):
-    """Benefits counselling given, and any better-off calculation (an IPS principle: seeds 001 and 004)."""
+    """Benefits counselling given, and any better-off calculation (an IPS principle: DWP research report 1025 and Learning and Work Institute (2024))."""
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="benefits_advice")
     given_on = models.DateField("Date")
@@ -283,7 +283,7 @@ class Transfer(models.Model):
 
 class EndingNotice(models.Model):
     """The record that a person was told their support had ended: nobody is discharged silently
-    (seed 002: people were unsure whether they had been discharged)."""
+    (the SESAMI study: people were unsure whether they had been discharged)."""
 
     participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="ending_notice")
     told_on = models.DateField("Date they were told")

@@ -422,7 +422,7 @@ def complete_step(*, by: User, step: Step, request: HttpRequest | None = None) -
 
 @transaction.atomic
 def erase_participant_casework(participant: Participant, by: User | None = None) -> dict[str, int]:
-    """Remove every casework record about the person (the right to erasure, seed 001 section 1.5).
+    """Remove every casework record about the person (the right to erasure, DWP research report 1025 section 1.5).
 
     Called by ``participants.services.erase`` inside its transaction. Transfers are kept without their
     reason, so a specialist's caseload history can still be explained; everything else is deleted.

@@ -5,7 +5,7 @@ https://www.ons.gov.uk/methodology/classificationsandstandards/ukstandardindustr
 Size bands follow the UK's definitions of micro (under 10 staff), small (10 to 49), medium (50 to 249) and
 large (250 or more) businesses; small and medium-sized enterprises (SMEs) are those under 250. Disability
 Confident levels are the scheme's three (DWP, https://www.gov.uk/government/collections/disability-confident-campaign).
-Purposes of an employer contact are those listed in seed 001 (sections 1.8, 3.3.2, 4.4.4-4.4.5).
+Purposes of an employer contact are those listed in DWP research report 1025 (sections 1.8, 3.3.2, 4.4.4-4.4.5).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Demo employers across sectors and sizes, with engagement history and vacancies of all three sources, made
 through the real actions. Specialists average about 4 to 7 face-to-face employer contacts a week, so some meet
-the IPS expectation of 6 (seed 001, section 3.3) and some fall short, as services do."""
+the IPS expectation of 6 (DWP research report 1025, section 3.3) and some fall short, as services do."""
 
 from __future__ import annotations
 

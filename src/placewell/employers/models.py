@@ -1,7 +1,7 @@
 """Employers, the people there, each contact with them, their vacancies, and vacancy matches.
 
 Employers belong to a service: everyone who works in it sees the whole picture of which employers have been
-approached and by whom (seed 004, "Employer engagement"; seed 001, section 4.4.4). Matches name a
+approached and by whom (Learning and Work Institute (2024), "Employer engagement"; DWP research report 1025, section 4.4.4). Matches name a
 participant and are personal data, removed by erasure; engagement records keep the employer contact but
 forget the participant on erasure. State changes go through ``employers.services``.
 """

@@ -36,7 +36,8 @@ MAX_HOURS = Decimal(100)  # over 100 hours a week is taken as a typing mistake
 MAX_HOURLY = Decimal(500)  # above £500 an hour is taken as a typing mistake (or the wrong pay basis)
 WEEKS_A_YEAR = Decimal(52)
 CONFLICT_DAYS = 90  # a colleague who has contacted the employer in the last 90 days is "working with" them
-IPS_FACE_TO_FACE_PER_WEEK = 6  # seed 001, section 3.3: at least 6 face-to-face employer contacts a week
+# DWP research report 1025, section 3.3: at least 6 face-to-face employer contacts a week.
+IPS_FACE_TO_FACE_PER_WEEK = 6
 
 
 class EmployerError(ValueError):

@@ -1,7 +1,7 @@
 """The anonymised archive export: what may go to a data archive once personal data is no longer kept.
 
 The Health-led Trials' agreement allowed "an anonymised version of their information" to be stored in the UK
-Data Archive after 3 years (seed 001, sections 1.5 and 5.1.5). Anonymised here means, following the ICO's
+Data Archive after 3 years (DWP research report 1025, sections 1.5 and 5.1.5). Anonymised here means, following the ICO's
 anonymisation guidance (2022, chapter 2: the "motivated intruder") and the UK Data Service's guidance on
 anonymising quantitative data:
 

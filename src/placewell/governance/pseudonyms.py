@@ -4,7 +4,7 @@ Every pseudonym Placewell writes comes from :func:`keyed_digest`: the research e
 with the research key held outside the database, and the trials app's allocation-list codes, keyed with the
 site's ``SECRET_KEY``. A keyed hash, unlike a plain hash, cannot be reversed by hashing every possible NHS
 number (there are only about 10^9), and without the key nobody can recompute it; with the key, a linkage
-partner (such as the data safe haven, seed 001 sections 1.5 and 5.1.5) can compute the same pseudonym from
+partner (such as the data safe haven, DWP research report 1025 sections 1.5 and 5.1.5) can compute the same pseudonym from
 the same identifier in administrative data, so extracts link without the identifier leaving the service.
 
 The research key comes from ``PLACEWELL_PSEUDONYM_KEY`` (the key itself) or ``PLACEWELL_PSEUDONYM_KEY_FILE``

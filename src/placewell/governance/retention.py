@@ -1,7 +1,7 @@
 """Which records have passed their service's retention period, worked out for every record at once.
 
 Personal data is kept for a service's period (``RetentionPolicy.years``, 3 years unless set: the Health-led
-Trials' agreement, seed 001 sections 1.5 and 5.1.5) after support ends. Support ends when the record is
+Trials' agreement, DWP research report 1025 sections 1.5 and 5.1.5) after support ends. Support ends when the record is
 closed (``Participant.closed_at``: support finished, the person withdrew from the service, or the record was
 closed for another reason). A record still open has not reached the end of support and is never due.
 

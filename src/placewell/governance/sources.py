@@ -2,7 +2,7 @@
 
 Every function reads one table (or one join) for all the people at once with ``values_list`` and returns a
 pandas frame indexed by ``participant_id``; nothing loops over people with the ORM. The people are the
-reportable participants (erased records never appear: seed 001, section 6.3) of the chosen services who have
+reportable participants (erased records never appear: DWP research report 1025, section 6.3) of the chosen services who have
 recorded an agreement to take part, which is what allows their data to be used for research (section 1.5).
 Withdrawn people stay in, flagged: their data to date is kept and may be linked (section 5.1.5).
 """
@@ -150,7 +150,7 @@ def record(qs: QuerySet[Participant]) -> tuple[pd.DataFrame, list[Column]]:
         ),
         Column(
             "highest_qualification",
-            "Highest qualification (seed 001, Table 1.10)",
+            "Highest qualification (DWP research report 1025, Table 1.10)",
             STRING,
             codes(choices.Qualification, extra="empty"),
             PARTICIPANTS,
@@ -158,7 +158,7 @@ def record(qs: QuerySet[Participant]) -> tuple[pd.DataFrame, list[Column]]:
         ),
         Column(
             "activity_limitation",
-            "Day-to-day activities limited by health (seed 001, Table 1.6)",
+            "Day-to-day activities limited by health (DWP research report 1025, Table 1.6)",
             STRING,
             codes(choices.ActivityLimitation, extra="empty"),
             PARTICIPANTS,
@@ -174,7 +174,7 @@ def record(qs: QuerySet[Participant]) -> tuple[pd.DataFrame, list[Column]]:
         ),
         Column(
             "work_history_2_years",
-            "Paid work in the last 2 years (seed 001, Table 1.7)",
+            "Paid work in the last 2 years (DWP research report 1025, Table 1.7)",
             STRING,
             codes(choices.WorkHistory, extra="empty"),
             PARTICIPANTS,
@@ -210,7 +210,7 @@ def record(qs: QuerySet[Participant]) -> tuple[pd.DataFrame, list[Column]]:
             BOOLEAN,
             YES_NO,
             PARTICIPANTS,
-            "true when withdrawn_from_research_at is set (seed 001, section 5.1.5)",
+            "true when withdrawn_from_research_at is set (DWP research report 1025, section 5.1.5)",
         ),
         Column(
             "withdrawn_from_research_on",
@@ -229,7 +229,7 @@ def record(qs: QuerySet[Participant]) -> tuple[pd.DataFrame, list[Column]]:
                 BOOLEAN,
                 "true; false",
                 PARTICIPANTS,
-                f"true when health_conditions lists {code} (seed 001, Table 1.5)",
+                f"true when health_conditions lists {code} (DWP research report 1025, Table 1.5)",
             )
         )
     columns.append(
@@ -250,7 +250,7 @@ def record(qs: QuerySet[Participant]) -> tuple[pd.DataFrame, list[Column]]:
                 BOOLEAN,
                 "true; false",
                 PARTICIPANTS,
-                f"true when barriers lists {code} (seed 001, Table 1.9)",
+                f"true when barriers lists {code} (DWP research report 1025, Table 1.9)",
             )
         )
     return df, columns

@@ -1,6 +1,6 @@
 """Management information and survey outcomes for the people in an extract, one aggregate query each.
 
-MI summaries follow what the Health-led Trials collected for the treatment group (seed 001, BRIEF.md
+MI summaries follow what the Health-led Trials collected for the treatment group (DWP research report 1025, BRIEF.md
 "Management information"): every meeting's date, duration and mode; time from randomisation to the first
 session; sessions over 15 minutes. A session is a contact with the participant; other contacts (with an
 employer, health professional or family member on the person's behalf, without them) are counted apart.
@@ -26,7 +26,7 @@ from placewell.participants.models import Participant
 from placewell.surveys.models import Invitation, Response, SurveyWave
 
 CONTACTS = "casework: Contact"
-LONG_SESSION_MINUTES = 15  # "sessions over 15 minutes" (seed 001 MI; BRIEF.md)
+LONG_SESSION_MINUTES = 15  # "sessions over 15 minutes" (DWP research report 1025, MI; BRIEF.md)
 
 
 def contacts(qs: QuerySet[Participant]) -> tuple[pd.DataFrame, list[Column]]:

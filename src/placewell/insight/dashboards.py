@@ -5,7 +5,7 @@ The list: referrals by source; the journey from referral to a sustained job; day
 referral to first contact and from engagement to first employer contact; contacts (per person, over 15
 minutes, modes); caseload over time against target; employer contacts per week; job starts and
 sustainment; the employment rate among people out of work (IPS Grow); early leavers; and change in wellbeing
-and health scores from baseline (SWEMWBS and EQ-5D-5L, the measures seed 003 recommends).
+and health scores from baseline (SWEMWBS and EQ-5D-5L, the measures 'Someone in my corner' recommends).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from placewell.insight.tables import Cell, Chart
 from placewell.participants.choices import ReferralSource
 from placewell.participants.models import Referral
 
-EMPLOYER_CONTACTS_A_WEEK = 6  # IPS: at least 6 face-to-face employer contacts a week (seed 001, 3.3.2)
+# IPS: at least 6 face-to-face employer contacts a week (DWP research report 1025, section 3.3.2).
+EMPLOYER_CONTACTS_A_WEEK = 6
 
 
 def _share_rows(counts: list[tuple[str, int]]) -> tuple[list[tuple[str, list[Cell]]], list[Cell]]:
@@ -123,7 +124,7 @@ def contacts(scope: Scope, period: Period) -> Chart:
         "Contacts and how they happened",
         "Contacts recorded with or about participants in the period, by mode. Contacts per person divides "
         "the contacts by the people who had any; the share over 15 minutes follows the Health-led Trials' "
-        "count of sessions over 15 minutes (seed 001).",
+        "count of sessions over 15 minutes (DWP research report 1025).",
         ["Mode", "Contacts", "Share"],
         rows,
         additive=[0],

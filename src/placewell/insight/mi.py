@@ -8,7 +8,7 @@ proportions from 0 to 1, as the engine reads them. Every figure counts reportabl
 so small numbers can be suppressed for evaluators (``insight.suppression``).
 
 Sources for the definitions: IPS-25 items (Becker et al. 2019, via the engine's scale data), the Health-led
-Trials' MI (seed 001, sections 1.8, 3.3) and IPS Grow reporting (engaged = profiling started; employment
+Trials' MI (DWP research report 1025, sections 1.8, 3.3) and IPS Grow reporting (engaged = profiling started; employment
 rate among people out of work).
 """
 
@@ -86,7 +86,7 @@ def evidence(
             "participants per full-time specialist",
             "The open caseload (people whose support has started and not ended: looking for work or in work) "
             "counted at the end of each week of the period and averaged, divided by the full-time equivalents "
-            f"of the specialists in post ({fte:g}). IPS recommends 20 or fewer (seed 001, section 3.3).",
+            f"of the specialists in post ({fte:g}). IPS recommends 20 or fewer (DWP research report 1025, section 3.3).",
             round(average),
         )
     )
@@ -100,7 +100,7 @@ def evidence(
             "contacts per specialist per week",
             "Face-to-face contacts with employers made on behalf of particular participants in the period, "
             "divided by the full-time equivalents of the specialists in post and by the weeks in the period. "
-            "IPS expects at least 6 a week (seed 001, section 3.3.2).",
+            "IPS expects at least 6 a week (DWP research report 1025, section 3.3.2).",
             eng["f2f_on_behalf"],
         )
     )
@@ -162,7 +162,7 @@ def evidence(
             _share(jobs["competitive"], jobs["starts"]),
             "share",
             "Job starts in the period that passed the competitive-employment check (open to anyone, at least "
-            "the legal minimum wage, or self-employment; seed 001), divided by all job starts in the period.",
+            "the legal minimum wage, or self-employment; DWP research report 1025), divided by all job starts in the period.",
             jobs["starts"],
         ),
     ]
@@ -220,7 +220,7 @@ def evidence(
             "days",
             "For people whose first contact with the service fell in the period: the median number of days "
             "from their first referral to that contact (in the Health-led Trials 31% of WMCA's participants "
-            "had a first session within a week; seed 001).",
+            "had a first session within a week; DWP research report 1025).",
             n,
         )
     )
@@ -248,7 +248,7 @@ def evidence(
             "share",
             "Job starts in the period whose 13 weeks (91 days, counting the start day) had passed by the "
             "period's end, that lasted 13 weeks or more, divided by all those job starts. 13 weeks follows the "
-            "Health-led Trials' primary outcome (seed 001, Table 6.3).",
+            "Health-led Trials' primary outcome (DWP research report 1025, Table 6.3).",
             due,
         )
     )

@@ -40,7 +40,8 @@ from placewell.participants.models import Participant, Referral, Screening, Stat
 
 OPEN = (Status.ACTIVE, Status.IN_WORK)
 COMMUNITY_PLACES = (Place.COMMUNITY, Place.HOME, Place.EMPLOYER)
-LONG_CONTACT_MINUTES = 15  # the Health-led Trials' MI counted sessions over 15 minutes (seed 001)
+# The Health-led Trials' MI counted sessions over 15 minutes (DWP research report 1025).
+LONG_CONTACT_MINUTES = 15
 
 
 def support_start_events() -> QuerySet[AuditEvent]:

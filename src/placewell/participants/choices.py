@@ -1,7 +1,7 @@
 """Answer categories for the participant record.
 
 Health conditions, activity limitation, work history, barriers and qualifications follow the Health-led
-Trials baseline survey (seed 001, Tables 1.5 to 1.10); ethnic groups follow the ONS 2021 Census
+Trials baseline survey (DWP research report 1025, Tables 1.5 to 1.10); ethnic groups follow the ONS 2021 Census
 (England and Wales) classification.
 """
 

@@ -1,6 +1,6 @@
 """Content every installation starts with: eligibility rule-set templates and an agreement document.
 
-The three eligibility templates are the Health-led Employment Trials' site rules (seed 001, sections 1.3 and
+The three eligibility templates are the Health-led Employment Trials' site rules (DWP research report 1025, sections 1.3 and
 5.1.2): SCR out-of-work, SCR in-work and WMCA out-of-work, each with the all-site rules (able to give
 informed agreement, aged over 18, wants voluntary support, in no other employment programme beyond
 Jobcentre Plus work coach support; excluded if on the Care Programme Approach, supported by a Community

@@ -1,6 +1,6 @@
 """The competitive employment check for a job start, with its reasons in words.
 
-Competitive employment (seed 001; BRIEF.md "The service model"): a job anyone can apply for regardless of
+Competitive employment (DWP research report 1025; BRIEF.md "The service model"): a job anyone can apply for regardless of
 disability, paid at least the legal minimum wage, on the same pay and terms as co-workers; full- or
 part-time; self-employment counts. The legal minimum is the National Minimum Wage or National Living Wage
 for the person's age on the start date (``engine.matching.minimum_wage``; source: GOV.UK). The minimum wage

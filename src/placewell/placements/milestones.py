@@ -10,7 +10,7 @@ its end (the last day worked; open while the job continues). Definitions, select
 - ``ips_primary_care``: the IPS in Primary Care threshold outcome: work of at least 7 hours a week for 13
   weeks within a 16-week window. Milestones count continuous weeks in jobs of 7 hours or more.
 - ``weeks_added_up``: every week in work added up since the first job start, gaps or not (the Health-led
-  Trials' outcome counts weeks in work in the 12 months after randomisation; seed 001, Table 6.3).
+  Trials' outcome counts weeks in work in the 12 months after randomisation; DWP research report 1025, Table 6.3).
 
 Week N is complete on the 7N-th day counted from the start: someone who starts on Monday 1 March reaches 4
 weeks on Sunday 28 March if they are still in work that day.

@@ -75,8 +75,8 @@ class JobStart(models.Model):
 
 
 class InWorkPlan(models.Model):
-    """The in-work support plan for one job: for the person and for the employer (seed 001: in-work support for
-    both; seed 002: support continuing into work)."""
+    """The in-work support plan for one job: for the person and for the employer (DWP research report 1025: in-work support for
+    both; the SESAMI study: support continuing into work)."""
 
     job = models.OneToOneField(JobStart, on_delete=models.CASCADE, related_name="plan")
     for_person = models.TextField("Support for the person")

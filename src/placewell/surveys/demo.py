@@ -3,7 +3,7 @@
 Each participant in the survey sample gets a baseline a few weeks after referral (demo trial participants
 already have theirs, given in the first meeting before randomisation: :func:`record_baseline`); the monthly
 batches are then run month by month up to today, as the scheduled command would have done. About 42% of follow-ups get a
-response, near the Health-led Trials' 12-month response rate of 41.8% (seed 001, Table 6.2; BRIEF.md); the
+response, near the Health-led Trials' 12-month response rate of 41.8% (DWP research report 1025, Table 6.2; BRIEF.md); the
 rest get calls or visits, some until the attempts rule makes them non-responses. Answers come from a latent
 wellbeing level per person that improves a little over time, so the panels and tables have something to show;
 they are not calibrated to any published distribution.
@@ -27,7 +27,7 @@ from placewell.surveys.models import ContactAttempt, Invitation, SurveyEnrolment
 from placewell.web.months import add_months
 
 RESPONSE_RATE = 0.42
-"""Near the Health-led Trials' 12-month survey response, 41.8% (seed 001, Table 6.2)."""
+"""Near the Health-led Trials' 12-month survey response, 41.8% (DWP research report 1025, Table 6.2)."""
 
 
 def _answers(rng: random.Random, instrument_id: str, level: float) -> dict[str, int | None]:

@@ -1,7 +1,7 @@
 """Fieldwork actions: waves, the survey sample, monthly invitation batches and contact attempts.
 
 Each action is atomic and writes its audit event in the same transaction (ARCHITECTURE.md, "Actions own state
-changes"). The protocol is the Health-led Trials' (seed 001, summarised in BRIEF.md, "The HLT trial
+changes"). The protocol is the Health-led Trials' (DWP research report 1025, summarised in BRIEF.md, "The HLT trial
 machinery"): surveys at baseline, 4 and 12 months; web, phone or face to face as chosen at baseline; rolling
 monthly batches; 5 face-to-face approaches or at least 12 calls before a non-response is recorded;
 participants who withdraw from research contact are never invited again; and contact-detail changes recorded
@@ -48,7 +48,7 @@ DEFAULT_WAVES = (
     ("4-month", "4-month follow-up", 4, DEFAULT_INSTRUMENTS),
     ("12-month", "12-month follow-up", 12, [*DEFAULT_INSTRUMENTS, "client_experience"]),
 )
-"""Baseline, 4 and 12 months: the Health-led Trials' survey points (seed 001, section 1.6)."""
+"""Baseline, 4 and 12 months: the Health-led Trials' survey points (DWP research report 1025, section 1.6)."""
 
 REFERENCE_LENGTH = 60
 """The length of ``trial_reference`` on waves and enrolments."""
@@ -317,7 +317,7 @@ def attempts_exhausted(invitation: Invitation, attempts: list[ContactAttempt]) -
     """Why the attempts rule makes this a non-response, or None.
 
     After ``max_face_to_face_attempts`` face-to-face approaches (5) or ``max_call_attempts`` calls (12)
-    without a response, the case is a non-response (seed 001: 5 approaches face to face or at least 12
+    without a response, the case is a non-response (DWP research report 1025: 5 approaches face to face or at least 12
     calls). Emails, texts and letters are reminders and do not count.
     """
     wave = invitation.wave
@@ -393,7 +393,7 @@ def close_for_withdrawal(participant: Participant) -> int:
 
 def erase_survey_data(participant: Participant) -> None:
     """Remove everything the surveys hold about an erased participant (erasure removes the record from
-    every table and report: seed 001, section 1.5)."""
+    every table and report: DWP research report 1025, section 1.5)."""
     participant.survey_responses.all().delete()
     Invitation.objects.filter(participant=participant).delete()
     SurveyEnrolment.objects.filter(participant=participant).delete()

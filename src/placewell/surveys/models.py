@@ -1,6 +1,6 @@
 """Survey waves, the survey sample, invitations, self-completion links, contact attempts and responses.
 
-The design follows the Health-led Trials' survey protocol (seed 001, sections 1.5-1.7 and 6, summarised in
+The design follows the Health-led Trials' survey protocol (DWP research report 1025, sections 1.5-1.7 and 6, summarised in
 ``BRIEF.md``, "The HLT trial machinery"): a baseline at agreement and follow-ups at 4 and 12 months, by web,
 phone or face to face as chosen at baseline; rolling monthly batches; 5 face-to-face approaches or 12 calls
 before a non-response is recorded; and a survey-contact snapshot taken at baseline so that contact-detail
@@ -20,7 +20,7 @@ from placewell.participants.models import Participant
 
 DEFAULT_INSTRUMENTS = ["eq5d5l", "swemwbs", "phq8", "gad7", "ons4"]
 """The Health-led Trials' primary health and wellbeing measures (EQ-5D-5L, SWEMWBS) and the secondary
-PHQ-8, GAD-7 and ONS life satisfaction (seed 001, Table 6.3). A service chooses its own list per wave."""
+PHQ-8, GAD-7 and ONS life satisfaction (DWP research report 1025, Table 6.3). A service chooses its own list per wave."""
 
 
 class SurveyWave(models.Model):
@@ -71,7 +71,7 @@ class SurveyEnrolment(models.Model):
 
     The snapshot is what survey fieldwork uses. Later changes to the participant record (casework) do not
     change it, so that the treatment group's better-kept contact details do not raise its response rate
-    (seed 001: treatment-group contact-detail changes were deliberately not fed to the survey sample).
+    (DWP research report 1025: treatment-group contact-detail changes were deliberately not fed to the survey sample).
     """
 
     participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="survey_enrolment")

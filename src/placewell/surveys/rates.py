@@ -1,6 +1,6 @@
 """Response rates by wave and arm, and the distribution of the responses: aggregate figures only.
 
-The table follows the Health-led Trials' report (seed 001, Table 6.2; BRIEF.md: 12-month response 41.8%
+The table follows the Health-led Trials' report (DWP research report 1025, Table 6.2; BRIEF.md: 12-month response 41.8%
 overall, treatment 50.8/42.4/41.0% and control 43.0/40.5/36.1%): for each wave and arm, the share of the
 people invited who responded. Definitions (stated on the page):
 

@@ -1,9 +1,9 @@
 """Keeping the survey sample in step with the participant record, without the participants app knowing.
 
 - At agreement (status becomes "agreed"), the participant joins the survey sample: the baseline survey is
-  taken at agreement, before any randomisation (seed 001, section 1.6), and the contact snapshot is taken then.
+  taken at agreement, before any randomisation (DWP research report 1025, section 1.6), and the contact snapshot is taken then.
 - On withdrawal from research contact, open invitations close and links stop working.
-- On erasure, every survey record of the person is removed (seed 001, section 1.5).
+- On erasure, every survey record of the person is removed (DWP research report 1025, section 1.5).
 """
 
 from __future__ import annotations

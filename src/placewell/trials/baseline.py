@@ -1,7 +1,7 @@
 """The place in the first meeting for baseline questionnaires, which another app fills.
 
 The Health-led Trials collected the baseline survey (health, wellbeing, job-search self-efficacy) in the
-first meeting, before randomisation (seed 001, section 5.1.6): answers given after the person knows their
+first meeting, before randomisation (DWP research report 1025, section 5.1.6): answers given after the person knows their
 arm could differ between arms, so randomisation waits until every registered baseline step is complete.
 
 An app that provides questionnaires registers a step in its ``AppConfig.ready``::

@@ -1,7 +1,7 @@
 """The demo trial: three groups like the Health-led Trials, with a few hundred allocations.
 
 Brightpath IPS's North team stands in for Sheffield City Region (in-work and out-of-work groups) and its
-South team for the West Midlands (out-of-work only), as in the Health-led Trials (seed 001, sections 1.5 to
+South team for the West Midlands (out-of-work only), as in the Health-led Trials (DWP research report 1025, sections 1.5 to
 1.7). In-work recruits are allocated 1:2 from the fourth month, to steer the treatment group towards the
 planned 70/30 out-of-work/in-work split (section 1.7). Every person is referred, screened, agreed and
 randomised through the real actions, so the demo exercises the real rules: each gives the baseline

@@ -1,6 +1,6 @@
 """A full-size demo trial: the Health-led Trials' 9,785 recruits, from the calibrated simulator, as records.
 
-The three groups (SCR in work, SCR out of work, WMCA out of work) have the published arm sizes (seed 001,
+The three groups (SCR in work, SCR out of work, WMCA out of work) have the published arm sizes (DWP research report 1025,
 Table 1.1) and every person's baseline, arm, meetings and 12-month outcomes come from
 :func:`placewell.engine.simulate.simulate_trial`, whose true effects are the published ones. They become the
 records a real trial would hold: participants with a referral, a screening and an agreement; the allocation
@@ -96,7 +96,8 @@ WORK_HISTORY = {
     "less than half": "less_than_half",
     "none in 2 years": "none",
 }
-AGE_RANGES = {"<30": (18, 29), "30-39": (30, 39), "40-49": (40, 49), "50+": (50, 64)}  # seed 001, Table 1.2
+# Age bands of DWP research report 1025, Table 1.2.
+AGE_RANGES = {"<30": (18, 29), "30-39": (30, 39), "40-49": (40, 49), "50+": (50, 64)}
 OTHER_LIMITATION = {"some_extent": 44, "little": 18, "not_at_all": 4}  # Table 1.6, without "a great deal"
 SOURCES = {"SCR": {"gp": 18, "specialist_health": 24, "self": 30, "jobcentre": 22, "other": 6},
            "WMCA": {"gp": 16, "specialist_health": 4, "self": 35, "jobcentre": 35, "other": 10}}  # fmt: skip
@@ -179,7 +180,7 @@ def _structure(rng: np.random.Generator, data: pd.DataFrame) -> tuple[Service, U
 
 
 def _trial(manager: User, service: Service, data: pd.DataFrame) -> Trial:
-    opens, closes = dt.date(2018, 5, 1), dt.date(2019, 10, 31)  # seed 001, Table 6.2
+    opens, closes = dt.date(2018, 5, 1), dt.date(2019, 10, 31)  # DWP research report 1025, Table 6.2
     trial = services.create_trial(
         by=manager,
         service=service,

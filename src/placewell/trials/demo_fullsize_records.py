@@ -42,7 +42,7 @@ BATCH = 2000
 WINDOW = 365
 """The outcome window: days 1 to 365 after the randomisation date (the derivation in the docstring)."""
 SUSTAINED = 91
-"""13 weeks: employment for 13 or more weeks in the 12 months (seed 001, Table 6.3)."""
+"""13 weeks: employment for 13 or more weeks in the 12 months (DWP research report 1025, Table 6.3)."""
 JOBS = (("Retail assistant", "71"), ("Care worker", "61"), ("Administrative assistant", "41"),
         ("Warehouse operative", "91"), ("Customer adviser", "72"), ("Kitchen assistant", "92"),
         ("Delivery driver", "82"), ("Cleaner", "92"), ("Machine operator", "81"), ("Receptionist", "42"))  # fmt: skip
@@ -154,7 +154,7 @@ def contact_rows(
     rng: np.random.Generator, day0: dt.date, meetings: int, long_sessions: int, first_day: int
 ) -> list[tuple[dt.date, int, str, str, list[str]]]:
     """``meetings`` contacts, the first ``first_day`` days after randomisation and the rest over the nine
-    months of support; ``long_sessions`` of them over 15 minutes (seed 001 MI; BRIEF.md)."""
+    months of support; ``long_sessions`` of them over 15 minutes (DWP research report 1025, MI; BRIEF.md)."""
     offsets = np.minimum(
         [first_day, *sorted(first_day + rng.integers(1, 270, size=meetings - 1))], WINDOW - 1
     )

@@ -214,7 +214,7 @@ class ConfirmForm(GovukForm):
 
 
 class BackgroundForm(GovukForm):
-    """Identifiers and background collected in the first meeting (seed 001, section 5.1.6)."""
+    """Identifiers and background collected in the first meeting (DWP research report 1025, section 5.1.6)."""
 
     nhs_number = NHSNumberField()
     ni_number = NINumberField()

@@ -140,7 +140,7 @@ def _has(condition: str) -> Any:
     return value
 
 
-# Baseline characteristics reported in the Health-led Trials' baseline profile (seed 001, Tables 1.2-1.10).
+# Baseline characteristics reported in the Health-led Trials' baseline profile (DWP research report 1025, Tables 1.2-1.10).
 COVARIATES = (
     Covariate("Age (years)", "mean", _age),
     Covariate("Female", "proportion", _flag("gender", {"female"})),
@@ -297,7 +297,7 @@ BASELINE_FIELDS: tuple[tuple[str, str, Any], ...] = (
     ("Health conditions", "health_conditions", []),
     ("NHS number", "nhs_number", ""),
 )
-"""Baseline characteristics the Health-led Trials collected at the first meeting (seed 001, Tables 1.2-1.10),
+"""Baseline characteristics the Health-led Trials collected at the first meeting (DWP research report 1025, Tables 1.2-1.10),
 with the stored value that means "not recorded"."""
 
 

@@ -346,7 +346,7 @@ def add_ratio_change(
     reason: str = "",
     request: HttpRequest | None = None,
 ) -> RatioChange:
-    """Change the ratio from a date, for the whole trial or one stratum (seed 001, section 5.1.6).
+    """Change the ratio from a date, for the whole trial or one stratum (DWP research report 1025, section 5.1.6).
 
     Before locking any date may be given. Once the trial recruits, a change must start tomorrow or later, so
     that no allocation already made, or made today, follows a ratio other than the one it recorded.

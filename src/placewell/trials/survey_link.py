@@ -6,7 +6,7 @@ installed; it calls the surveys app's actions and public functions and never wri
   for the person's baseline invitation (face to face, one questionnaire after another), which return to the
   meeting when the last one is saved. Randomisation waits until every questionnaire of the baseline wave has
   been sent, because the Health-led Trials collected the baseline survey before randomisation, so that the
-  answers cannot be affected by the result (seed 001, section 5.1.6). A partial questionnaire counts: a
+  answers cannot be affected by the result (DWP research report 1025, section 5.1.6). A partial questionnaire counts: a
   person may leave any question blank, and taking part must not depend on answering
   (``surveys.fieldwork.BaselineProgress``).
 - **Per-trial waves.** When a person is randomised, their survey enrolment takes the trial's registration

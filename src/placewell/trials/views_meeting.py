@@ -1,11 +1,11 @@
 """The first meeting: eligibility, information and agreement, identifiers and background, baseline
-questionnaires, a check page, then randomisation and a neutral result (seed 001, section 5.1.6).
+questionnaires, a check page, then randomisation and a neutral result (DWP research report 1025, section 5.1.6).
 
 One question a page (GOV.UK pattern). Each part is saved through its owner's action when the part is
 finished (screening and agreement through ``participants.services``), so an abandoned meeting leaves the
 parts completed so far and nothing half-done. The same pages run in training mode (``practice``): nothing
 is saved and the result is drawn at random outside the trial's sequence, so rehearsing never uses or
-reveals a slot (seed 001, section 5.1.7, training about the trial).
+reveals a slot (DWP research report 1025, section 5.1.7, training about the trial).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""t-based inference shared by every estimate: intervals, p-values and the seed's significance stars.
+"""t-based inference shared by every estimate: intervals, p-values and the report's significance stars.
 
 Intervals and p-values use the t distribution with the residual degrees of freedom (``n - k``, or
 ``G - 1`` with clustered errors), as Stata and R's estimatr report them, rather than the normal.
-Stars follow seed 001, Table 2.1: ``*`` 90%, ``**`` 95%, ``***`` 99% confidence.
+Stars follow DWP research report 1025, Table 2.1: ``*`` 90%, ``**`` 95%, ``***`` 99% confidence.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import math
 from scipy import stats
 
 STAR_LEVELS: tuple[tuple[float, str], ...] = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
-"""p-value thresholds and their marks (seed 001, Table 2.1 footnote)."""
+"""p-value thresholds and their marks (DWP research report 1025, Table 2.1 footnote)."""
 
 ALLOWED_LEVELS: tuple[int, ...] = (90, 95, 99)
-"""Confidence levels the seed reports (Table 2.1 footnote)."""
+"""Confidence levels the report uses (Table 2.1 footnote)."""
 
 
 def level_fraction(level: float) -> float:
@@ -40,7 +40,7 @@ def t_p_value(effect: float, se: float, df: float) -> float:
 
 
 def stars_for(p_value: float) -> str:
-    """The seed's significance marks for a p-value (empty when not significant at 90%)."""
+    """The report's significance marks for a p-value (empty when not significant at 90%)."""
     if math.isnan(p_value):
         return ""
     for threshold, mark in STAR_LEVELS:

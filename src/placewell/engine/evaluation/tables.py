@@ -1,6 +1,6 @@
-"""Report tables in the seed's layout, and the results as plain data for JSON.
+"""Report tables in the report's layout, and the results as plain data for JSON.
 
-``impact_table`` follows seed 001, Table 2.1 (rows are groups, columns outcomes, effects in percentage
+``impact_table`` follows DWP research report 1025, Table 2.1 (rows are groups, columns outcomes, effects in percentage
 points, pounds or standard deviations with significance stars); ``economics_table`` follows Table 2.2
 (cost per recruit to the treatment group, financial and economic return for every pound spent), with
 the Monte Carlo percentiles and the probability of a return above one added.

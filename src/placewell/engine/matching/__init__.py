@@ -1,6 +1,6 @@
 """Job matching: how well a vacancy fits a participant's vocational profile, with the reasons in words.
 
-Matching suggests; the participant decides (IPS "client choice", seeds 001 and 004). Scores follow the rules
+Matching suggests; the participant decides (IPS "client choice", DWP research report 1025 and Learning and Work Institute (2024)). Scores follow the rules
 in ``scoring.py``; ``vectorised.py`` ranks many rows at once with the same rules; ``minimum_wage.py`` holds the
 dated UK minimum wage table that decides whether a job is competitive employment.
 """

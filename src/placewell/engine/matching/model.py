@@ -2,9 +2,9 @@
 
 Vocabularies for the conditions of a job and the adjustments an employer offers are shared by vacancies and
 profiles, so "things to avoid" and "adjustments needed" can be compared with what a vacancy says. They follow
-what participants and specialists name as mattering in the seeds: flexible and part-time hours, a phased
-start, adjustments and Access to Work (seed 001, section 4.4.5; seed 004, "Employer engagement"), and the
-things people avoid, such as night work, heavy lifting or a busy, noisy place (seed 002).
+what participants and specialists name as mattering in the published studies (the SESAMI study, 'Someone in my corner', Baxter et al.'s synthesis): flexible and part-time hours, a phased
+start, adjustments and Access to Work (DWP research report 1025, section 4.4.5; Learning and Work Institute (2024), "Employer engagement"), and the
+things people avoid, such as night work, heavy lifting or a busy, noisy place (the SESAMI study).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """How well one vacancy fits one participant, in points, with the reasons in words.
 
 The parts and their points (out of 100) weigh what the IPS principle "jobs matched to preferences" and the
-SEQF job-matching phase ask a specialist to check (seeds 000 and 001; BRIEF.md, "The service model"):
+SEQF job-matching phase ask a specialist to check (Baxter et al.'s qualitative evidence synthesis and DWP research report 1025; BRIEF.md, "The service model"):
 
 - kind of job, 40: a kind they asked for (a SOC 2020 sub-major group they chose, or any job in a major group
   they chose) 40; the same major group as a sub-major group they chose 20; no preference recorded 20; else 0.
@@ -14,7 +14,7 @@ SEQF job-matching phase ask a specialist to check (seeds 000 and 001; BRIEF.md, 
 - adjustments: 5 for each adjustment they need that the employer offers, up to 10.
 
 The total is kept between 0 and 100. A vacancy is a **competitive** match only if it pays at least the legal
-minimum for the person's age and is open to anyone (seed 001: competitive employment is open to anyone, at
+minimum for the person's age and is open to anyone (DWP research report 1025: competitive employment is open to anyone, at
 least the minimum wage); ranking puts every competitive vacancy above every other, so a below-minimum vacancy
 is never ranked as a competitive match. Points are whole numbers so the vectorised ranking
 (``vectorised.py``) reproduces these scores exactly.

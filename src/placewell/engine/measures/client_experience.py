@@ -40,7 +40,7 @@ CLIENT_EXPERIENCE = Instrument(
     scorer=SummedScale(method="mean"),
     raw_range=(6, 30),
     value_range=(1, 5),
-    source="Placewell's own questionnaire, after the client-experience statements of seed 001.",
+    source="Placewell's own questionnaire, after the client-experience statements of DWP research report 1025.",
     licence="Written for Placewell; free to use under the project's licence.",
     wording_status="own",
     missing_rule=MissingRule(0, "scored only when every statement is answered"),

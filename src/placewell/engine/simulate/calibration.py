@@ -1,6 +1,6 @@
 """Published Health-led Trials figures the simulator is calibrated to, each with its source.
 
-All figures are from seed 001 (``docs/domain`` seed ``001_db3b09bef4ccf250.txt``) unless marked
+All figures are from DWP research report 1025, *Health-led Employment Trials Evaluation: 12-month outcomes evidence synthesis* (August 2022) unless marked
 "assumption": the synthesis does not publish them, so a plausible value is used and named as such.
 """
 
@@ -149,7 +149,7 @@ POOLED_GROUPS: dict[str, tuple[str, ...]] = {
     "All SCR": ("SCR IW", "SCR OOW"),
     "All OOW": ("SCR OOW", "WMCA OOW"),
 }
-"""Pooled groups analysed in seed 001, section 6.2.3."""
+"""Pooled groups analysed in DWP research report 1025, section 6.2.3."""
 
 EQ5D_MEAN, EQ5D_SD = 0.55, 0.25
 """Assumption: EQ-5D-5L index at baseline and 12 months in a population with mild to moderate conditions."""
@@ -163,17 +163,17 @@ BASELINE_CORRELATION = 0.6
 RECRUITMENT_MONTHS: tuple[str, ...] = tuple(
     [f"2018-{m:02d}" for m in range(5, 13)] + [f"2019-{m:02d}" for m in range(1, 11)]
 )
-"""May 2018 to October 2019 (seed 001, Table 6.2 baseline data collection)."""
+"""May 2018 to October 2019 (DWP research report 1025, Table 6.2 baseline data collection)."""
 
 OCTOBER_2019_SHARE = 1500 / 9785
-"""Over 1,500 of 9,785 recruits were randomised in October 2019 (seed 001, section 1.7, Figure 1.3)."""
+"""Over 1,500 of 9,785 recruits were randomised in October 2019 (DWP research report 1025, section 1.7, Figure 1.3)."""
 
 MISSING_SHARE: dict[str, float] = {
     "gender": 12 / 9785,  # Table 1.3 base 9,773
     "limits_great_deal": 81 / 9785,  # Table 1.6 base 9,704
     "work_history": 81 / 9785,  # Table 1.7 base 9,704
 }
-"""Share of recruits not answering a baseline question (seed 001, Tables 1.3, 1.6, 1.7 bases)."""
+"""Share of recruits not answering a baseline question (DWP research report 1025, Tables 1.3, 1.6, 1.7 bases)."""
 
 CASELOAD_PER_SPECIALIST = 100
 """Assumption: recruits randomised per employment specialist over the recruitment window."""

@@ -4,7 +4,7 @@ Why: the demo needs realistic data without real people's records, and the evalua
 whose right answers are known. Each person gets both potential outcomes, so the true intention-to-treat
 effect is a parameter of the generator, not an estimate:
 
-* the service works only for those who receive it (1+ meetings; seed 001, glossary), so a complier's
+* the service works only for those who receive it (1+ meetings; DWP research report 1025, glossary), so a complier's
   effect is the published ITT effect divided by the share who receive it, and the ITT effect in the
   population equals the published figure exactly;
 * employment (13+ weeks in the 12 months) uses one uniform draw ``U`` per person: employed without the
@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 from placewell.engine.simulate import calibration as cal
 
 OUTCOMES: tuple[str, ...] = ("employed_13wk", "earnings_12m", "eq5d_12m", "swemwbs_12m")
-"""Simulated 12-month outcome columns: employment, earnings, health, wellbeing (seed 001, Table 6.3)."""
+"""Simulated 12-month outcome columns: employment, earnings, health, wellbeing (DWP research report 1025, Table 6.3)."""
 
 
 @dataclass(frozen=True)
