@@ -16,10 +16,10 @@ Weights: a weighted fit is whitened (rows multiplied by the square root of their
 to the whitened regression, as for weighted least squares with inverse-variance weights.
 
 Numerics: a thin QR factorisation ``sqrt(W) X = Q R`` gives every quantity without ``(X'X)^{-1}``:
-``H_gg = Q_g Q_g'`` and ``X_g (X'X)^{-1} c = Q_g R^{-T} c``. Each cluster costs one ``n_g x n_g``
-symmetric eigendecomposition (the matrix square root); a cluster whose ``I - H_gg`` is singular (for
-example because cluster fixed effects absorb it) uses the Moore-Penrose inverse square root, as
-clubSandwich does. The degrees of freedom need only ``G``-vectors:
+``H_gg = Q_g Q_g'`` and ``X_g (X'X)^{-1} c = Q_g R^{-T} c``. The inverse square root of ``I - H_gg``
+comes from the thin SVD of ``Q_g`` (``n_g x k``), so a cluster of 100,000 rows costs no more than its
+share of the QR; a cluster whose ``I - H_gg`` is singular (for example because cluster fixed effects
+absorb it) uses the Moore-Penrose inverse square root, as clubSandwich does. The degrees of freedom need only ``G``-vectors:
 ``df = tr(M)^2 / ||M||_F^2`` with ``M = diag(|u_g|^2) - Z'Z``, ``u_g = A_g Q_g r``, ``z_g = Q_g' u_g``.
 """
 
@@ -52,13 +52,17 @@ class ClusterFit:
     n_clusters: int
 
 
-def _inverse_sqrt(m: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Symmetric (pseudo-)inverse square root of a positive semi-definite matrix."""
-    values, vectors = np.linalg.eigh(m)
-    keep = values > _SINGULAR
-    scaled = np.zeros_like(values)
-    scaled[keep] = 1.0 / np.sqrt(values[keep])
-    out: NDArray[np.float64] = (vectors * scaled) @ vectors.T
+def _adjust(Qg: NDArray[np.float64], B: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``(I - Q_g Q_g')^{-1/2} B`` without forming the ``n_g x n_g`` matrix.
+
+    With the thin SVD ``Q_g = U S V'``, ``I - Q_g Q_g' = I - U S^2 U'``, whose inverse square root is
+    ``I + U ((1 - S^2)^{-1/2} - 1) U'``: cost ``O(n_g k^2)``, so clusters of any size are cheap. A
+    direction with ``1 - s^2`` at or below ``_SINGULAR`` gets the pseudo-inverse (it is projected out).
+    """
+    U, svals, _ = np.linalg.svd(Qg, full_matrices=False)
+    room = 1.0 - svals**2
+    factor = np.where(room > _SINGULAR, 1.0 / np.sqrt(np.maximum(room, _SINGULAR)) - 1.0, -1.0)
+    out: NDArray[np.float64] = B + U @ (factor[:, None] * (U.T @ B))
     return out
 
 
@@ -114,8 +118,7 @@ def fit_cr2(
     Z = np.empty((len(tix), k, n_clusters))
     for g, sl in enumerate(slices):
         Qg = Q[sl]
-        A = _inverse_sqrt(np.eye(Qg.shape[0]) - Qg @ Qg.T)
-        U = A @ (Qg @ r)  # n_g x m: the adjusted rows of X (X'X)^{-1} c
+        U = _adjust(Qg, Qg @ r)  # n_g x m: the adjusted rows of X (X'X)^{-1} c
         scores[g] = resid[sl] @ U
         sq_norms[g] = np.einsum("ij,ij->j", U, U)
         Z[:, :, g] = (Qg.T @ U).T
