@@ -2,7 +2,7 @@
 
 Produces the table in docs/explanation/small-sample-coverage.md. Run it with
 
-    .venv/bin/python -m benchmarks.sim_small_sample_coverage [--reps 2000] [--seed 20261204]
+    .venv/bin/python -m benchmarks.sim_small_sample_coverage [--reps 2000] [--seed 20261204] [--log-sd 1.1]
 
 Each replication draws a fresh population sample and a fresh complete randomisation, estimates the impact
 with ``estimate_itt`` (HC2; CR2 by employment specialist) and ``randomisation_inference`` (999
@@ -37,12 +37,12 @@ SPECIALISTS = 20
 MEDIAN, LOG_SD, SPECIALIST_SD, EMPLOYED = 8000.0, 1.1, 0.25, 0.38
 
 
-def skewed_truth() -> float:
+def skewed_truth(log_sd: float = LOG_SD) -> float:
     """0.1 x E[earnings] = 0.1 x P(employed) x median x exp(log_sd^2/2 + specialist_sd^2/2)."""
-    return 0.1 * EMPLOYED * MEDIAN * math.exp(LOG_SD**2 / 2 + SPECIALIST_SD**2 / 2)
+    return 0.1 * EMPLOYED * MEDIAN * math.exp(log_sd**2 / 2 + SPECIALIST_SD**2 / 2)
 
 
-def draw(kind: str, n: int, rng: np.random.Generator) -> tuple[pd.DataFrame, float]:
+def draw(kind: str, n: int, rng: np.random.Generator, log_sd: float = LOG_SD) -> tuple[pd.DataFrame, float]:
     specialist = rng.integers(0, SPECIALISTS, n)
     effect = rng.normal(0, SPECIALIST_SD, SPECIALISTS)[specialist]
     share = 0.3 if kind == "skewed" else 0.5
@@ -50,16 +50,16 @@ def draw(kind: str, n: int, rng: np.random.Generator) -> tuple[pd.DataFrame, flo
     t[rng.choice(n, round(share * n), replace=False)] = 1
     if kind == "skewed":
         earner = rng.uniform(size=n) < EMPLOYED
-        y0 = earner * np.exp(math.log(MEDIAN) + effect + rng.normal(0, LOG_SD, n))
+        y0 = earner * np.exp(math.log(MEDIAN) + effect + rng.normal(0, log_sd, n))
         y = np.where(t == 1, 1.1 * y0, y0)
-        truth = skewed_truth()
+        truth = skewed_truth(log_sd)
     else:
         y = effect + rng.normal(0, 1, n) + 0.2 * t
         truth = 0.2
     return pd.DataFrame({"y": y, "t": t, "specialist": specialist}), truth
 
 
-def run(reps: int, seed: int) -> list[dict[str, object]]:
+def run(reps: int, seed: int, log_sd: float = LOG_SD) -> list[dict[str, object]]:
     rng = np.random.default_rng(seed)
     rows: list[dict[str, object]] = []
     for kind, n in (("skewed", 200), ("skewed", 300), ("skewed", 400), ("benign", 300)):
@@ -67,7 +67,7 @@ def run(reps: int, seed: int) -> list[dict[str, object]]:
         flagged = 0
         start = time.perf_counter()
         for r in range(reps):
-            df, truth = draw(kind, n, rng)
+            df, truth = draw(kind, n, rng, log_sd)
             hc2 = estimate_itt(df, "y", "t", outcome_type="continuous")
             cr2 = estimate_itt(df, "y", "t", se="CR2", cluster="specialist", outcome_type="continuous")
             ri = randomisation_inference(df, "y", "t", permutations=999, seed=r)
@@ -96,9 +96,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--log-sd", type=float, default=LOG_SD, help="spread of log earnings among earners")
     args = parser.parse_args()
-    rows = run(args.reps, args.seed)
-    print(f"\nreps {args.reps}, seed {args.seed}, truth (skewed) {skewed_truth():.2f}")
+    rows = run(args.reps, args.seed, args.log_sd)
+    print(
+        f"\nreps {args.reps}, seed {args.seed}, log-sd {args.log_sd}, truth (skewed) {skewed_truth(args.log_sd):.2f}"
+    )
     print("| condition | n | treated | HC2 | CR2 | randomisation inference | guard flags |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for row in rows:
