@@ -298,7 +298,8 @@ PLACEWELL_TASK_TIMEOUT = env_int("PLACEWELL_TASK_TIMEOUT", 1800, minimum=10)
 PLACEWELL_TASK_ATTEMPTS = env_int("PLACEWELL_TASK_ATTEMPTS", 2, minimum=1)
 PLACEWELL_JOB_FILE_DAYS = env_int("PLACEWELL_JOB_FILE_DAYS", 7, minimum=1)  # files jobs made, e.g. extracts
 Q_CLUSTER = {
-    "name": "placewell",
+    # One name per installation: every worker and web server of it shares the queue of this name.
+    "name": env_str("PLACEWELL_TASK_QUEUE", "placewell"),
     "workers": env_int("PLACEWELL_TASK_WORKERS", 2, minimum=1),
     "timeout": PLACEWELL_TASK_TIMEOUT,
     "retry": PLACEWELL_TASK_TIMEOUT + 60,
