@@ -30,7 +30,7 @@ class Service(models.Model):
     """A supported employment programme run by a provider, with its fidelity model and time limits.
 
     IPS-LITE in the Health-led Trials allowed 9 months of support to find work and 4 months in work
-    (seed 001, section 1.4); IPS recommends 20 or fewer participants per full-time specialist (section 3.3).
+    (DWP research report 1025, section 1.4); IPS recommends 20 or fewer participants per full-time specialist (section 3.3).
     """
 
     class Model(models.TextChoices):

@@ -105,7 +105,7 @@ def research_frame(
             INTEGER,
             "whole days (negative if a session came first); empty if either date is missing",
             "derived",
-            "first_session_on minus randomised_on (seed 001 MI: time from randomisation to first session)",
+            "first_session_on minus randomised_on (DWP research report 1025, MI: time from randomisation to first session)",
         ),
         Column(
             "days_referral_to_first_session",

@@ -1,7 +1,7 @@
 """How long each service keeps personal data after support ends.
 
 The Health-led Trials' agreement asked permission to keep personal information "for up to 3 years after
-they ended", after which an anonymised version could go to the UK Data Archive (seed 001, sections 1.5 and
+they ended", after which an anonymised version could go to the UK Data Archive (DWP research report 1025, sections 1.5 and
 5.1.5). A service without a policy row keeps data for ``DEFAULT_RETENTION_YEARS``.
 """
 

@@ -67,7 +67,7 @@ class EthnicGroup(models.TextChoices):
 
 
 class Qualification(models.TextChoices):
-    """Seed 001, Table 1.10."""
+    """DWP research report 1025, Table 1.10."""
 
     DEGREE = "degree", "Degree, higher degree or equivalent; NVQ or SVQ level 4 or 5"
     HIGHER_BELOW_DEGREE = "higher_below_degree", "Higher education qualification below degree level"
@@ -79,7 +79,7 @@ class Qualification(models.TextChoices):
 
 
 class HealthCondition(models.TextChoices):
-    """Seed 001, Table 1.5: conditions lasting 12 months or more."""
+    """DWP research report 1025, Table 1.5: conditions lasting 12 months or more."""
 
     STRESS_ANXIETY = "stress_anxiety", "Stress or anxiety"
     DEPRESSION = "depression", "Depression"
@@ -105,7 +105,7 @@ class HealthCondition(models.TextChoices):
 
 
 class ActivityLimitation(models.TextChoices):
-    """Seed 001, Table 1.6."""
+    """DWP research report 1025, Table 1.6."""
 
     GREAT_DEAL = "great_deal", "A great deal"
     SOME_EXTENT = "some_extent", "To some extent"
@@ -119,7 +119,7 @@ class EmploymentStatus(models.TextChoices):
 
 
 class WorkHistory(models.TextChoices):
-    """Seed 001, Table 1.7: paid employment in the last 2 years."""
+    """DWP research report 1025, Table 1.7: paid employment in the last 2 years."""
 
     ALWAYS = "always", "Always been in paid work"
     MORE_THAN_HALF = "more_than_half", "In paid work for more than half the time"
@@ -128,7 +128,7 @@ class WorkHistory(models.TextChoices):
 
 
 class Barrier(models.TextChoices):
-    """Seed 001, Table 1.9: what has made it difficult to find work."""
+    """DWP research report 1025, Table 1.9: what has made it difficult to find work."""
 
     SUITABLE_JOB = "suitable_job", "Difficulty finding a suitable job"
     MENTAL_HEALTH = "mental_health", "Mental health condition"

@@ -215,7 +215,7 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     services.record_scores_view(
         by=request.user,
         participant=p,
-        what=f"{response.instrument_id} response",
+        what=f"{INSTRUMENTS[response.instrument_id].title} response",
         request=request,  # type: ignore[arg-type]
     )
     questionnaire = present(response.instrument_id, response.wording)

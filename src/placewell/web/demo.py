@@ -1,6 +1,6 @@
 """The demo service: built through the same actions as real work, so it exercises the real rules.
 
-Participant characteristics follow the Health-led Trials' baseline profile (seed 001, Tables 1.2 to 1.10):
+Participant characteristics follow the Health-led Trials' baseline profile (DWP research report 1025, Tables 1.2 to 1.10):
 26% under 30 and 33% over 50, 52% male, 79% White, stress or anxiety 81%, depression 66%, and so on.
 """
 
@@ -168,7 +168,7 @@ def _weighted(rng: random.Random, options: dict[str, float]) -> str:
     return rng.choices(list(options), weights=list(options.values()))[0]
 
 
-HEALTH = {  # seed 001, Table 1.5, all recruits
+HEALTH = {  # DWP research report 1025, Table 1.5, all recruits
     "stress_anxiety": 0.81,
     "depression": 0.66,
     "fatigue_concentration": 0.63,
@@ -184,7 +184,7 @@ HEALTH = {  # seed 001, Table 1.5, all recruits
     "other_mental_health": 0.14,
     "hearing": 0.11,
 }
-BARRIERS = {  # seed 001, Table 1.9
+BARRIERS = {  # DWP research report 1025, Table 1.9
     "suitable_job": 0.77,
     "mental_health": 0.62,
     "confidence": 0.57,

@@ -1,6 +1,6 @@
 """The evaluation plan as a TOML file: groups, outcomes, covariates, weights, subgroups, economics.
 
-Why a file: a trial's statistical analysis plan is fixed before the data are seen (seed 001, section
+Why a file: a trial's statistical analysis plan is fixed before the data are seen (DWP research report 1025, section
 6.2.3 refers to the trial protocols and statistical analysis plan), so the plan lives in a reviewed file
 rather than in ad hoc code. ``hlt_evaluation.toml`` beside this module is the Health-led Trials plan:
 five groups (SCR IW, SCR OOW, All SCR, WMCA, All OOW) and four primary outcomes (Table 2.1).

@@ -1,6 +1,6 @@
 """Run a whole evaluation plan: impacts by group and outcome, weights, subgroups, CACE and economics.
 
-The order follows seed 001: impacts for each of the five groups and primary outcomes (Table 2.1), survey
+The order follows DWP research report 1025: impacts for each of the five groups and primary outcomes (Table 2.1), survey
 outcomes weighted for non-response (section 6.2.2), subgroup variation (section 4), then costs and
 returns with Monte Carlo sensitivity (Table 2.2, section 2.1). ``progress`` is called once per step
 so that a command line can show a bar without this module knowing about terminals.

@@ -3,7 +3,7 @@
 Why: a commissioner asks "for whom did it work?". The Health-led Trials explored variation in impact by
 gender, age, work experience in the 2 years before randomisation, severity of health problem at
 randomisation (EQ-5D-5L) and cohort (for the pandemic), and found a stronger health impact for SCR IW
-recruits in poorer initial health (seed 001, section 4, paragraphs on subgroups). Those five are the
+recruits in poorer initial health (DWP research report 1025, section 4, paragraphs on subgroups). Those five are the
 default family here.
 
 One regression per subgroup variable estimates the effect within each level, ``y = a + sum_l g_l D_l +
@@ -29,7 +29,7 @@ from placewell.engine.evaluation.errors import TooFewObservationsError
 from placewell.engine.evaluation.impact import OutcomeType, check_se, is_binary
 
 DEFAULT_SUBGROUPS: tuple[str, ...] = ("gender", "age_band", "work_history", "baseline_health_band", "cohort")
-"""The seed's subgroup family (seed 001, section 4): gender, age, work history, EQ-5D severity, cohort."""
+"""The report's subgroup family (DWP research report 1025, section 4): gender, age, work history, EQ-5D severity, cohort."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class SubgroupEffect:
 
     @property
     def stars(self) -> str:
-        """Significance marks as in seed 001, Table 2.1."""
+        """Significance marks as in DWP research report 1025, Table 2.1."""
         return _inference.stars_for(self.p_value)
 
 

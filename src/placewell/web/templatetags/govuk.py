@@ -61,3 +61,13 @@ def status_tag_class(status: str) -> str:
         "closed": "govuk-tag--grey",
         "erased": "govuk-tag--grey",
     }.get(status, "govuk-tag--grey")
+
+
+@register.filter
+def instrument_name(instrument_id: str) -> str:
+    """A questionnaire's name as people know it ("GAD-7", "ONS personal well-being (ONS4)"), never its
+    internal id ("gad7", "ons4")."""
+    from placewell.engine.measures import INSTRUMENTS
+
+    instrument = INSTRUMENTS.get(str(instrument_id))
+    return instrument.title if instrument is not None else str(instrument_id)
