@@ -251,6 +251,7 @@ def run_task(run_id: int) -> str:
     run = execute(run, tick=lambda done, total, message: jobs_runner.progress(done, total, message))
     if run.status == RunStatus.FAILED:
         raise JobFailed(run.error)
+    jobs_runner.progress(run.progress_total, run.progress_total, "Finished")
     queue_pdf(run)
     return "Finished"
 
