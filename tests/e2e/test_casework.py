@@ -37,7 +37,7 @@ def test_contact_profile_goal_and_my_plan_by_keyboard(page, world) -> None:  # t
     sign_in(page, "alice", PASSWORD)
     assert_accessible(page)  # home page with the alerts panel
     assert page.get_by_role("heading", name="Alerts").is_visible()
-    assert page.get_by_text("Rule:").first.is_visible()
+    assert page.get_by_text("Shown when a person has had no contact").first.is_visible()
 
     page.goto(f"/participants/{person.pk}/")
     assert_accessible(page)

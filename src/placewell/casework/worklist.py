@@ -46,7 +46,7 @@ ACTIONS = {
     "in_work_limit": ("Plan the ending", "casework:plan", ""),
     "not_told": ("Record that they were told", "casework:ending", ""),
 }
-SHOWN_PER_GROUP = 5
+SHOWN_PER_GROUP = 3
 PROMISE_HORIZON_DAYS = 7
 
 
@@ -55,6 +55,17 @@ class Item:
     alert: alerts.Alert
     action_label: str
     action_url: str
+
+    @property
+    def brief(self) -> str:
+        """The alert in a few words, for a list under a heading that already names the rule."""
+        a = self.alert
+        if a.rule in {"outreach", "no_contact"} and a.due is not None:
+            days = (timezone.localdate() - a.due).days
+            return f"{days} days without contact"
+        if a.rule == "rapid_job_search" and a.due is not None:
+            return f"was due by {a.due.day} {a.due:%b %Y}"
+        return a.title
 
 
 @dataclass

@@ -46,6 +46,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     teams = Team.objects.filter(pk__in=scope.values("team_id"))
     specialists = User.objects.filter(role=Role.SPECIALIST, team__in=teams)
     form = FilterForm(request.GET or None, teams=teams, specialists=specialists)
+    form.fields["q"].label = "Name, reference, NHS number or words in a case note"
     rows = scope.select_related("team", "specialist")
     if form.is_valid():
         data = form.cleaned_data
