@@ -128,3 +128,20 @@ def test_a_job_for_an_analysis_run_that_was_removed_fails_saying_so(db) -> None:
     job.refresh_from_db()
     assert job.state == Job.State.FAILED
     assert job.failure.startswith("The analysis run no longer exists")
+
+
+def test_confirming_an_import_with_the_broker_down_says_so_and_leaves_it_ready(
+    client_as, world, uploads, monkeypatch
+) -> None:
+    from placewell.imports import runner as imports_runner
+
+    import_job = new_job(world, "referrals", csv_bytes(REFERRAL_HEADER, referral_rows(2)))
+    imports_runner.check(import_job)
+    import_job.refresh_from_db()
+    assert import_job.state == ImportJob.State.CHECKED
+    monkeypatch.setattr("placewell.jobs.queue.broker_ping", lambda: False)
+    response = client_as("mandy").post(f"/imports/{import_job.pk}/confirm/", follow=True)
+    assert "task queue is not reachable, so nothing was saved" in response.content.decode()
+    import_job.refresh_from_db()
+    assert import_job.state == ImportJob.State.CHECKED  # still ready to import once the queue is back
+    assert not Job.objects.filter(kind="imports.run").exists()
