@@ -1,5 +1,5 @@
 """Fixtures for the analysis tests: the research key, randomisation without the baseline survey step (tested
-in the trials app), analyses run in the request (``PLACEWELL_ANALYSIS_SYNC``), and helpers."""
+in the trials app) and helpers. Analyses run as jobs in django-q2's sync mode, inside the request (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,3 @@ def research_key(monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv(KEY_ENV, KEY)
     monkeypatch.delenv(KEY_FILE_ENV, raising=False)
     return KEY
-
-
-@pytest.fixture(autouse=True)
-def _analyses_in_the_request(settings) -> None:  # type: ignore[no-untyped-def]
-    settings.PLACEWELL_ANALYSIS_SYNC = True

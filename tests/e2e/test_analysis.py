@@ -17,7 +17,6 @@ def analysed_trial(world, settings, monkeypatch):  # type: ignore[no-untyped-def
     from tests.analysis import simulated
 
     monkeypatch.setenv(KEY_ENV, "analysis-browser-test-key-0123456789-abcdefgh")
-    settings.PLACEWELL_ANALYSIS_SYNC = True  # the run finishes inside the request
     return simulated.build(world, scale=0.03, seed=11)
 
 

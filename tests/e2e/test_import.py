@@ -26,7 +26,6 @@ def test_import_referrals_from_upload_to_report(page, world, settings, tmp_path)
     from placewell.participants.models import Participant
 
     settings.PLACEWELL_IMPORT_DIR = str(tmp_path)
-    settings.PLACEWELL_IMPORT_IN_BACKGROUND = False
     sign_in(page, "mandy", PASSWORD)
 
     page.get_by_role("link", name="Import data").click()

@@ -13,7 +13,6 @@ import pytest
 @pytest.fixture(autouse=True)
 def import_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.PLACEWELL_IMPORT_DIR = str(tmp_path / "imports")
-    settings.PLACEWELL_IMPORT_IN_BACKGROUND = False
     return settings
 
 
