@@ -52,6 +52,11 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PLACEWELL_DEMO_FULLSIZE_TRIAL = False  # the 9,785-person demo trial; tests load it themselves
+    # Test erasures go to a ledger of their own, never the development database's (governance.ledger)
+    import tempfile
+    from pathlib import Path
+
+    settings.ERASURE_LEDGER = Path(tempfile.mkdtemp(prefix="placewell-ledger-")) / "erasure-ledger.jsonl"
     # Background jobs run at once, in the caller, through django-q2's own sync mode (its worker code, its
     # result records); tests/jobs also run a real worker process against the database broker.
     from django_q.conf import Conf

@@ -14,6 +14,7 @@ from typing import Any
 import time_machine
 
 from placewell.governance.pseudonyms import nhs_pseudonym
+from placewell.participants.erasure import ErasureReason
 from tests.governance.conftest import nhs_number
 
 RANDOMISED_ON = dt.date(2026, 1, 15)
@@ -135,7 +136,11 @@ def build(world: Any) -> HandBuilt:
         silent = Invitation.objects.get(participant=people["nonresponder"], wave__offset_months=12)
         record_attempt(by=world.alice, invitation=silent, method="phone", outcome="refused")
     with at(dt.date(2027, 2, 1)):
-        ps.erase(by=world.mandy, participant=people["erased"], reason="Request of 1 February")
+        ps.erase(
+            by=world.mandy,
+            participant=people["erased"],
+            reason=ErasureReason(dt.date(2024, 1, 8), "role:data_protection_officer"),
+        )
     for p in people.values():
         p.refresh_from_db()
     return HandBuilt(trial, people)

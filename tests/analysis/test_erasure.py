@@ -4,12 +4,15 @@ dataset is removed rather than kept with the person in it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from placewell.analysis import dataset, linkage, runner, services
 from placewell.analysis.models import AnalysisRun, LinkedOutcome, RunStatus
 from placewell.governance.pseudonyms import record_pseudonym
 from placewell.participants import services as ps
+from placewell.participants.erasure import ErasureReason
 from tests.analysis import simulated
 from tests.analysis.conftest import KEY
 from tests.analysis.helpers import DATA_CUT, build, key_of
@@ -25,7 +28,11 @@ def test_erasure_deletes_the_persons_linked_months_only(world) -> None:  # type:
     linkage.import_linked_outcomes(by=None, trial=cohort.trial, file_name="dwp.csv", body=_linked_file())
     first, third = cohort.people["two_jobs"], cohort.people["before"]
     assert LinkedOutcome.objects.filter(participant=first).count() == 2
-    ps.erase(by=world.mandy, participant=first, reason="Request of 3 March")
+    ps.erase(
+        by=world.mandy,
+        participant=first,
+        reason=ErasureReason(dt.date(2024, 1, 8), "role:data_protection_officer"),
+    )
     assert not LinkedOutcome.objects.filter(participant=first).exists()
     assert LinkedOutcome.objects.filter(participant=third).count() == 2
     assert (
@@ -54,7 +61,11 @@ def test_erasure_takes_the_row_out_of_stored_run_datasets(world, finished_run, c
     person = records.trial.allocations.first().participant
     assert record_pseudonym(KEY, person.pk) in frame.index
     before_rows, before_sha = run.dataset_rows, run.dataset_sha256
-    ps.erase(by=world.mandy, participant=person, reason="Request of 3 March")
+    ps.erase(
+        by=world.mandy,
+        participant=person,
+        reason=ErasureReason(dt.date(2024, 1, 8), "role:data_protection_officer"),
+    )
     run.refresh_from_db()
     after = dataset.read_parquet(bytes(run.dataset_parquet))
     assert record_pseudonym(KEY, person.pk) not in after.index
@@ -69,7 +80,11 @@ def test_without_the_runs_key_the_stored_dataset_is_removed(
 ) -> None:  # type: ignore[no-untyped-def]
     records, run = finished_run
     monkeypatch.setenv("PLACEWELL_PSEUDONYM_KEY", "another-research-key-of-at-least-32-characters")
-    ps.erase(by=world.mandy, participant=records.trial.allocations.first().participant, reason="Request")
+    ps.erase(
+        by=world.mandy,
+        participant=records.trial.allocations.first().participant,
+        reason=ErasureReason(dt.date(2024, 1, 8), "role:data_protection_officer"),
+    )
     run = AnalysisRun.objects.get(pk=run.pk)
     assert run.dataset_parquet is None and run.rows_erased_since == 1
     client = client_as("evan")

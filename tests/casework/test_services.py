@@ -22,6 +22,7 @@ from placewell.casework.models import (
     Transfer,
 )
 from placewell.participants import services as ps
+from placewell.participants.erasure import ErasureReason
 from tests.casework.conftest import at, supported
 
 NOW = dt.date(2027, 3, 10)
@@ -99,7 +100,11 @@ def test_closed_and_erased_participants_take_no_new_casework(world, person, froz
     with pytest.raises(services.CaseworkError, match="closed"):
         services.add_goal(by=world.alice, participant=person, text="x")
     other = supported(world, started=dt.date(2027, 3, 1))
-    ps.erase(by=world.mandy, participant=other, reason="Request of 9 March")
+    ps.erase(
+        by=world.mandy,
+        participant=other,
+        reason=ErasureReason(dt.date(2024, 1, 8), "role:data_protection_officer"),
+    )
     with pytest.raises(services.CaseworkError, match="erased"):
         record(world, other)
     assert not Contact.objects.exists() and not Goal.objects.exists() and not ProfileVersion.objects.exists()

@@ -13,6 +13,7 @@ from placewell.accounts.models import AuditEvent
 from placewell.employers import services
 from placewell.employers.models import Engagement, Match
 from placewell.participants import services as ps
+from placewell.participants.erasure import ErasureReason
 from tests.casework.conftest import at, supported
 from tests.employers.conftest import make_employer
 
@@ -186,6 +187,10 @@ def test_erasure_removes_matches_and_the_name_on_employer_contacts(world, employ
         purpose="vacancy",
         participants=[p],
     )
-    ps.erase(by=world.mandy, participant=p, reason="Request of 12 May")
+    ps.erase(
+        by=world.mandy,
+        participant=p,
+        reason=ErasureReason(dt.date(2024, 1, 8), "role:data_protection_officer"),
+    )
     assert not Match.objects.filter(participant=p).exists()
     assert Engagement.objects.filter(pk=e.pk).exists() and not e.participants.exists()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from placewell.participants.erasure import ErasureReason
 from placewell.participants.identifiers import nhs_check_digit
 
 KEY = "test-research-key-0123456789-abcdefghijklmnop"
@@ -122,7 +123,11 @@ def cohort(world) -> Cohort:  # type: ignore[no-untyped-def]
     w = agreed(world, nhs_number=nhs_number(2), given_name="Wren", family_name="Withdrawn")
     ps.withdraw(by=world.alice, participant=w, scope="research")
     e = agreed(world, nhs_number=nhs_number(3), given_name="Ezra", family_name="Erased")
-    ps.erase(by=world.mandy, participant=e, reason="Request of 1 November")
+    ps.erase(
+        by=world.mandy,
+        participant=e,
+        reason=ErasureReason(dt.date(2024, 1, 8), "role:data_protection_officer"),
+    )
     r = refer(world, nhs_number=nhs_number(4), given_name="Remy", family_name="Referred")
     for p in (a, w, e, r):
         p.refresh_from_db()

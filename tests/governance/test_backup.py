@@ -1,9 +1,10 @@
-"""Backups: back up, restore into a fresh database, and find every record."""
+"""Backups: back up (encrypted, 0600), restore into a fresh database, and find every record."""
 
 from __future__ import annotations
 
 import io
 import sqlite3
+import stat
 import uuid
 
 import pytest
@@ -12,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from placewell.governance import backup
+from placewell.governance import backup, backup_crypto
 
 
 def _counts() -> dict[str, int]:
@@ -29,8 +30,13 @@ def test_sqlite_backup_restores_into_a_fresh_database_with_every_record(cohort, 
     out = io.StringIO()
     call_command("backup_database", str(target), stdout=out)
     assert "Backup written to" in out.getvalue()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert b"SQLite format 3" not in target.read_bytes() and backup_crypto.is_encrypted(target)
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no plain copy left behind
+    plain = tmp_path / "plain.sqlite3"
+    backup_crypto.decrypt_file(target, plain, backup_crypto.load_key())
     fresh = tmp_path / "fresh.sqlite3"
-    backup.restore_sqlite(target, target=fresh)
+    backup.restore_sqlite(plain, target=fresh)
     with sqlite3.connect(fresh) as db:
         for table, n in expected.items():
             assert db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] == n, table  # noqa: S608
@@ -45,7 +51,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path) -> None:  # type:
     assert backup.engine() == backup.SQLITE
     bad = tmp_path / "notes.txt"
     bad.write_text("not a database")
-    with pytest.raises(CommandError, match="not a readable SQLite database"):
+    with pytest.raises(CommandError, match="is not an encrypted Placewell backup"):
         call_command("restore_database", str(bad), "--yes", stdout=io.StringIO())
     with pytest.raises(CommandError, match="There is no backup file"):
         call_command("restore_database", str(tmp_path / "missing"), "--yes", stdout=io.StringIO())

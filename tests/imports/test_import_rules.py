@@ -17,6 +17,7 @@ from placewell.casework.models import Contact
 from placewell.employers.models import Employer
 from placewell.imports import runner
 from placewell.imports.models import ExternalRecord, ImportJob
+from placewell.participants.erasure import ErasureReason
 from placewell.participants.models import Participant, Referral
 from placewell.placements.models import JobStart
 from tests.conftest import refer
@@ -339,7 +340,11 @@ def test_an_erased_person_is_not_brought_back_by_a_second_import(world) -> None:
 
     body = csv_bytes(REFERRAL_HEADER, referral_rows(1))
     check_and_run(world, "referrals", body)
-    services.erase(by=world.mandy, participant=Participant.objects.get(), reason="Request of 1 May 2025")
+    services.erase(
+        by=world.mandy,
+        participant=Participant.objects.get(),
+        reason=ErasureReason(dt.date(2024, 1, 8), "role:data_protection_officer"),
+    )
     found = messages(
         check(
             world,

@@ -13,6 +13,7 @@ from placewell.casework.dates import support_dates
 from placewell.engine.fidelity import suggest_all
 from placewell.insight import mi, queries
 from placewell.insight.scope import Period, Scope
+from placewell.participants.erasure import ErasureReason
 from tests.insight.conftest import END, START
 
 
@@ -111,7 +112,11 @@ def test_team_and_specialist_scopes(world, handmade) -> None:  # type: ignore[no
 def test_erased_records_are_not_counted(world, handmade, frozen) -> None:  # type: ignore[no-untyped-def]
     from placewell.participants import services as ps
 
-    ps.erase(by=world.mandy, participant=handmade.p5, reason="Asked on 9 April 2027")
+    ps.erase(
+        by=world.mandy,
+        participant=handmade.p5,
+        reason=ErasureReason(dt.date(2024, 1, 8), "role:data_protection_officer"),
+    )
     f = {f.key: f for f in mi.evidence(world.service, START, END)}["share_of_referrals_screened_out"]
     assert (f.value, f.n) == (0, 4)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from placewell.accounts.models import AuditEvent
 from placewell.participants import services
+from placewell.participants.erasure import ErasureReason
 from placewell.participants.lifecycle import TRANSITIONS, InvalidTransition, check_transition
 from placewell.participants.models import (
     AgreementAnswer,
@@ -240,7 +241,11 @@ def test_erasure_removes_personal_data_everywhere(world, participant) -> None:  
         participant=p,
         changes={"ni_number": "AB123456C", "health_conditions": ["depression"], "address": "1 High Street"},
     )
-    services.erase(by=world.mandy, participant=p, reason="Request received 20 November 2026")
+    services.erase(
+        by=world.mandy,
+        participant=p,
+        reason=ErasureReason(dt.date(2024, 1, 8), "role:data_protection_officer"),
+    )
     p.refresh_from_db()
     for field in Participant.PERSONAL_FIELDS:
         assert getattr(p, field) in ("", None, []), field
@@ -262,7 +267,11 @@ def test_erasure_removes_personal_data_everywhere(world, participant) -> None:  
     ):
         assert value not in dump
     with pytest.raises(InvalidTransition):
-        services.erase(by=world.mandy, participant=p, reason="again")
+        services.erase(
+            by=world.mandy,
+            participant=p,
+            reason=ErasureReason(dt.date(2024, 1, 8), "role:data_protection_officer"),
+        )
     with pytest.raises(InvalidTransition):
         services.update_details(by=world.alice, participant=p, changes={"given_name": "X"})
 

@@ -12,6 +12,7 @@ import time_machine
 
 from placewell.accounts.models import AuditEvent
 from placewell.participants import services as ps
+from placewell.participants.erasure import ErasureReason
 from placewell.participants.models import Status
 from placewell.placements import services
 from placewell.placements.models import JobStart
@@ -110,5 +111,9 @@ def test_plan_and_erasure(world, person) -> None:  # type: ignore[no-untyped-def
     services.save_plan(
         by=world.alice, job=job, for_person="Weekly call", for_employer="Access to Work information"
     )
-    ps.erase(by=world.mandy, participant=person, reason="Request")
+    ps.erase(
+        by=world.mandy,
+        participant=person,
+        reason=ErasureReason(dt.date(2024, 1, 8), "role:data_protection_officer"),
+    )
     assert not JobStart.objects.filter(participant=person).exists()

@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from placewell.participants.erasure import ErasureReason
 from tests.conftest import refer
 from tests.surveys.conftest import agree, baseline_invitation, noon
 
@@ -205,7 +206,11 @@ def test_erasure_removes_every_survey_record(world, agreed) -> None:  # type: ig
     services.record_response(
         by=world.alice, participant=agreed, instrument_id="swemwbs", answers=SWEMWBS_ALL_FOURS, mode="phone"
     )
-    participants.erase(by=world.mandy, participant=agreed, reason="Request by email")
+    participants.erase(
+        by=world.mandy,
+        participant=agreed,
+        reason=ErasureReason(dt.date(2024, 1, 8), "role:data_protection_officer"),
+    )
     assert not Response.objects.filter(participant=agreed).exists()
     assert not Invitation.objects.filter(participant=agreed).exists()
     assert not SurveyEnrolment.objects.filter(participant=agreed).exists()

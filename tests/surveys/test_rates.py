@@ -6,8 +6,11 @@ responses and shown separately, and withdrawals after invitation kept in the den
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from placewell.participants.erasure import ErasureReason
 from tests.surveys.conftest import SWEMWBS_ALL_FOURS, agree, baseline_invitation
 
 
@@ -89,7 +92,11 @@ def test_erased_records_leave_every_report(world, five) -> None:  # type: ignore
     from placewell.participants import services as participants
     from placewell.surveys.rates import distribution, response_rates
 
-    participants.erase(by=world.mandy, participant=five[0], reason="Request")
+    participants.erase(
+        by=world.mandy,
+        participant=five[0],
+        reason=ErasureReason(dt.date(2024, 1, 8), "role:data_protection_officer"),
+    )
     t = response_rates([world.service]).rows[0].total
     assert (t.invited, t.responded) == (4, 1)
     assert distribution([world.service]).complete == 0

@@ -2,16 +2,20 @@
 
 Each event stores ``chain_prev`` (the previous event's hash) and ``chain_hash``, the SHA-256 of the
 previous hash and the event's canonical content (FIPS 180-4, "Secure Hash Standard"). Changing, removing
-or reordering any event breaks the link at that event; removing events from the end is caught by the chain
-head (``AuditChainHead``), which records the length and last hash of the chain. This is the linked
+or reordering any event breaks the link at that event; removing events from the end is caught by the
+checkpoint (``AuditChainHead``) that each successful check records: the next check finds the chain shorter
+than last time, or that event changed. The check's message names the last event and its hash, so the
+daily alert's log is a copy outside the database as well. This is the linked
 time-stamping scheme of Haber and Stornetta, "How to time-stamp a digital document" (1991), and answers
 OWASP ASVS 4.0.3 requirement 7.3.3 ("security logs are protected from unauthorized access and
 modification") and the NHS Data Security and Protection Toolkit's audit-trail assertions.
 
-Appends are serialised: every append takes the chain head's row lock (``SELECT ... FOR UPDATE``) on
-PostgreSQL, so two writers can never link to the same previous event; SQLite serialises writers already
-(IMMEDIATE transactions, settings.py). The lock is held until the surrounding transaction commits, which is
-the price of the chain (measured in benchmarks/bench_audit_chain.py).
+Appends are serialised: on PostgreSQL every append takes a transaction-level advisory lock
+(``pg_advisory_xact_lock``, PostgreSQL documentation "Advisory Locks") before it reads the last event, so two
+writers can never link to the same previous event, and ids are drawn in chain order; SQLite serialises
+writers already (IMMEDIATE transactions, settings.py). The lock is held until the surrounding transaction
+commits, which is the price of the chain (measured in benchmarks/bench_audit_chain.py). An append costs one
+query more than before on SQLite (reading the last hash) and two on PostgreSQL.
 
 A database trigger (migration ``accounts.0005``) refuses UPDATE and DELETE on the audit table, and the
 deploy guide sets up an application role without those rights; the chain is what still tells on someone
@@ -48,6 +52,7 @@ CONTENT = (
     "ip_address",
 )
 HEAD_ID = 1
+LOCK_KEY = 0x504C_4155_4449_54  # "PLAUDIT": the advisory lock that serialises appends on PostgreSQL
 
 SQLITE_TRIGGERS = (
     "CREATE TRIGGER IF NOT EXISTS accounts_auditevent_no_update BEFORE UPDATE ON accounts_auditevent "
@@ -117,41 +122,25 @@ def content_of(event: AuditEvent) -> tuple[Any, ...]:
     return tuple(getattr(event, name) for name in CONTENT)
 
 
-def _head() -> AuditChainHead:
-    """The chain head, locked until the surrounding transaction ends (created on the first append)."""
-    try:
-        return AuditChainHead.objects.select_for_update().get(pk=HEAD_ID)
-    except AuditChainHead.DoesNotExist:
-        AuditChainHead.objects.bulk_create([AuditChainHead(pk=HEAD_ID)], ignore_conflicts=True)
-        return AuditChainHead.objects.select_for_update().get(pk=HEAD_ID)
-
-
 def append(events: Iterable[AuditEvent]) -> list[AuditEvent]:
-    """Link unsaved events to the end of the chain and save them, in one transaction."""
+    """Link unsaved events to the end of the chain and save them, in the caller's transaction (or one
+    of their own)."""
     events = list(events)
     if not events:
         return events
-    with transaction.atomic():
-        head = _head()
-        prev = head.last_hash
-        now = None
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        last = AuditEvent.objects.order_by("-id").values_list("chain_hash", flat=True).first()
+        prev = last or GENESIS
         for event in events:
             if event.at is None:
-                now = now or _now()
-                event.at = now
+                event.at = _now()
             event.changes = json.loads(json.dumps(event.changes or {}))
             event.chain_prev = prev
             event.chain_hash = prev = link(prev, content_of(event))
-        if len(events) == 1:
-            AuditEvent.objects.bulk_create(events)
-        else:
-            AuditEvent.objects.bulk_create(events, batch_size=2000)
-        last = events[-1].pk
-        if last is None:  # a database that does not return ids from bulk inserts
-            last = AuditEvent.objects.filter(chain_hash=prev).values_list("pk", flat=True).get()
-        AuditChainHead.objects.filter(pk=HEAD_ID).update(
-            last_hash=prev, last_event_id=last, length=head.length + len(events)
-        )
+        AuditEvent.objects.bulk_create(events, batch_size=2000)
     return events
 
 
@@ -188,6 +177,8 @@ def verify_audit_chain(*, chunk: int = 5000) -> AuditChainReport:
     take seconds (benchmarks/bench_audit_chain.py).
     """
     prev, checked, last_id = GENESIS, 0, None
+    mark = AuditChainHead.objects.filter(pk=HEAD_ID).first()
+    mark_id, mark_seen = (mark.last_event_id if mark else None), None
     sha256 = hashlib.sha256
     dumps = json.dumps
     for row in _rows(chunk):
@@ -207,16 +198,27 @@ def verify_audit_chain(*, chunk: int = 5000) -> AuditChainReport:
             return AuditChainReport(
                 False, checked, event_id, f"Audit event {event_id} has been changed since it was written."
             )
+        if event_id == mark_id:
+            mark_seen = stored_hash
         prev, last_id = stored_hash, event_id
         checked += 1
-    head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
-    length, last_hash = (head.length, head.last_hash) if head else (0, GENESIS)
-    if length != checked or last_hash != prev:
+    return _against_checkpoint(mark, mark_seen, checked, last_id, prev)
+
+
+def _against_checkpoint(
+    mark: AuditChainHead | None, mark_seen: str | None, checked: int, last_id: int | None, last_hash: str
+) -> AuditChainReport:
+    """Compare with what the previous successful check saw, then record this check as the checkpoint."""
+    if mark is not None and mark.length and (checked < mark.length or mark_seen != mark.last_hash):
         return AuditChainReport(
             False,
             checked,
             last_id,
-            f"The audit log ends at event {last_id} after {checked:,} events, but the chain head records "
-            f"{length:,}: events after it were removed, or the chain head was changed.",
+            f"The audit log ends at event {last_id} after {checked:,} events, but an earlier check saw "
+            f"{mark.length:,} events ending at event {mark.last_event_id}: events were removed from the end.",
         )
-    return AuditChainReport(True, checked, None, f"All {checked:,} audit events are intact.")
+    AuditChainHead.objects.update_or_create(
+        pk=HEAD_ID, defaults={"last_event_id": last_id, "last_hash": last_hash, "length": checked}
+    )
+    tail = f" The last is event {last_id}, hash {last_hash}." if last_id else ""
+    return AuditChainReport(True, checked, None, f"All {checked:,} audit events are intact.{tail}")

@@ -208,8 +208,8 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The end of the audit hash chain: one row, locked by every append so appends never interleave, and
-    read by the check so that events removed from the end of the log are noticed too."""
+    """The audit hash chain as the last successful check saw it (one row): the next check compares, so that
+    events removed from the end of the log are noticed too (accounts.audit_chain)."""
 
     last_event_id = models.BigIntegerField(null=True, blank=True)
     last_hash = models.CharField(max_length=64, blank=True)

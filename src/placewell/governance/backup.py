@@ -10,8 +10,11 @@
   ``DATABASE_URL``; the password, if any, is passed in the environment (``PGPASSWORD``), never on the
   command line where other users of the machine could see it.
 
-A backup holds personal data: keep it encrypted, on storage with the same protection as the database, and
-delete it on the same retention schedule (docs/how-to/retention-and-backups.md).
+A backup holds personal data, so ``backup`` writes it encrypted (``backup_crypto``: AES-256-GCM with a key
+from the environment) and readable by its owner only; keep it on storage with the same protection as the
+database and delete it on the same retention schedule (docs/how-to/retention-and-backups.md). ``restore``
+decrypts and checks the whole file before it touches the database, then erases again everyone the erasure
+ledger names (``ledger``) and reports how far the audit log was rewound.
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
+
+from placewell.governance import backup_crypto
 
 Progress = Callable[[str], None]
 SQLITE = "django.db.backends.sqlite3"
@@ -42,9 +48,9 @@ def engine(alias: str = "default") -> str:
 
 
 def default_file(now: dt.datetime | None = None) -> Path:
-    """``var/backups/placewell-YYYYMMDD-HHMMSS.<ext>``: one file per backup, never overwritten."""
+    """``var/backups/placewell-YYYYMMDD-HHMMSS.<ext>.enc``: one file per backup, never overwritten."""
     now = now or dt.datetime.now(dt.UTC)
-    ext = "sqlite3" if engine() == SQLITE else "pgdump"
+    ext = "sqlite3.enc" if engine() == SQLITE else "pgdump.enc"
     return Path(settings.VAR_DIR) / "backups" / f"placewell-{now:%Y%m%d-%H%M%S}.{ext}"
 
 
@@ -84,6 +90,7 @@ def backup_sqlite(target: Path, *, alias: str = "default", progress: Progress = 
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    os.close(backup_crypto.create_private(partial))  # SQLite keeps the mode of the file it is given
     dest = sqlite3.connect(partial)
     live = _live_sqlite(alias)
     try:
@@ -164,6 +171,8 @@ def backup_postgres(target: Path, *, db: dict[str, Any] | None = None) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     args, env = _pg_args(db)
     partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    os.close(backup_crypto.create_private(partial))  # pg_dump keeps the mode of the file it is given
     _run([_tool("pg_dump"), "--format=custom", *args, "--file", str(partial), str(db["NAME"])], env)
     partial.rename(target)
     return target
@@ -194,20 +203,120 @@ def restore_postgres(source: Path, *, db: dict[str, Any] | None = None) -> None:
 
 
 def backup(target: Path | None = None, *, progress: Progress = lambda _m: None) -> Path:
+    """Back up the database, encrypted, to ``target`` (mode 0600). The plain copy exists only while it
+    is being encrypted, readable by the owner alone."""
     target = target or default_file()
+    if target.exists():
+        raise BackupError(f"{target} already exists; choose a new file name")
+    key = _key()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    plain = target.with_name(f".{target.name}.plain")
+    plain.unlink(missing_ok=True)
     kind = engine()
-    if kind == SQLITE:
-        return backup_sqlite(target, progress=progress)
-    if kind == POSTGRES:
-        return backup_postgres(target)
-    raise BackupError(f"Backups support SQLite and PostgreSQL, not {kind}")
+    try:
+        if kind == SQLITE:
+            backup_sqlite(plain, progress=progress)
+        elif kind == POSTGRES:
+            backup_postgres(plain)
+        else:
+            raise BackupError(f"Backups support SQLite and PostgreSQL, not {kind}")
+        progress("Encrypting")
+        backup_crypto.encrypt_file(plain, target, key)
+    finally:
+        plain.unlink(missing_ok=True)
+    return target
 
 
-def restore(source: Path, *, progress: Progress = lambda _m: None) -> None:
+def _key() -> bytes:
+    try:
+        return backup_crypto.load_key()
+    except backup_crypto.BackupCryptoError as exc:
+        raise BackupError(str(exc)) from None
+
+
+@dataclass
+class RestoreReport:
+    """What a restore did besides copying: who it erased again, and how far the audit log went back."""
+
+    erased_again: list[int]
+    ledger_entries: int
+    audit_before: int
+    audit_after: int
+    audit_ok: bool
+    audit_message: str
+
+    def lines(self) -> list[str]:
+        out = [
+            f"Erased {len(self.erased_again):,} restored records again, as the erasure ledger "
+            f"({self.ledger_entries:,} erasures) requires"
+            + (f": record ids {', '.join(map(str, self.erased_again))}" if self.erased_again else "")
+        ]
+        if self.audit_after < self.audit_before:
+            out.append(
+                f"The audit log was rewound to the backup: it had {self.audit_before:,} events and now has "
+                f"{self.audit_after:,}; the events between are lost with the rest of the data after the backup"
+            )
+        out.append(f"Audit chain after the restore: {self.audit_message}")
+        return out
+
+
+def restore(source: Path, *, progress: Progress = lambda _m: None) -> RestoreReport:
+    """Decrypt and check the whole backup, replace the database with it, then erase again everyone the
+    erasure ledger names. A file that cannot be decrypted (wrong key, changed, cut short) changes nothing."""
+    from placewell.accounts import audit
+    from placewell.accounts.audit_chain import verify_audit_chain
+    from placewell.accounts.models import AuditEvent
+    from placewell.governance import ledger
+
+    if not source.is_file():
+        raise BackupError(f"There is no backup file at {source}")
+    key = _key()
     kind = engine()
-    if kind == SQLITE:
-        restore_sqlite(source, progress=progress)
-    elif kind == POSTGRES:
-        restore_postgres(source)
-    else:
+    if kind not in (SQLITE, POSTGRES):
         raise BackupError(f"Restores support SQLite and PostgreSQL, not {kind}")
+    work = Path(settings.VAR_DIR) / "backups"
+    work.mkdir(parents=True, exist_ok=True)
+    plain = work / f".restore-{os.getpid()}-{source.name}.plain"
+    plain.unlink(missing_ok=True)
+    try:
+        progress("Decrypting and checking every chunk")
+        backup_crypto.decrypt_file(source, plain, key)
+        entries = [*ledger.from_file(), *ledger.from_database()]
+        before = _count(AuditEvent)
+        if kind == SQLITE:
+            restore_sqlite(plain, progress=progress)
+        else:
+            restore_postgres(plain)
+    except backup_crypto.BackupCryptoError as exc:
+        raise BackupError(str(exc)) from None
+    finally:
+        plain.unlink(missing_ok=True)
+    after = _count(AuditEvent)
+    try:
+        reapplied = ledger.reapply(entries)
+    except DatabaseError as exc:
+        raise BackupError(
+            f"The backup was restored, but erasures could not be applied again ({exc}). It may be from an "
+            "older version: run ./run manage migrate, then ./run manage reapply_erasures, before serving."
+        ) from None
+    audit.record(
+        None,
+        AuditEvent.Action.CONFIGURE,
+        "backup",
+        summary="Restored a backup; records in the erasure ledger erased again",
+        changes={
+            "audit_events_before": before,
+            "audit_events_after": after,
+            "erased_again": len(reapplied.erased_ids),
+        },
+        actor_label="Restore",
+    )
+    chain = verify_audit_chain()
+    return RestoreReport(reapplied.erased_ids, reapplied.entries, before, after, chain.ok, chain.message)
+
+
+def _count(model: Any) -> int:
+    try:
+        return int(model.objects.count())
+    except DatabaseError:
+        return 0

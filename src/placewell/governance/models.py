@@ -35,3 +35,23 @@ class RetentionPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service}: {self.years} years after support ends"
+
+
+class ErasureLedgerEntry(models.Model):
+    """One erasure, by pseudonymous keys only, so that a restore of an older backup can erase again.
+
+    Mirrored to a file outside the database (``governance.ledger``); never holds an identifier itself.
+    """
+
+    record_key = models.CharField(max_length=64, unique=True, help_text="Keyed hash of the record's id")
+    nhs_key = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="Keyed hash of the NHS number"
+    )
+    erased_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["erased_at"]
+        verbose_name_plural = "erasure ledger entries"
+
+    def __str__(self) -> str:
+        return f"Erasure of {self.record_key[:12]} on {self.erased_at:%Y-%m-%d}"

@@ -21,6 +21,7 @@ from placewell.accounts.models import AuditEvent, Service
 from placewell.governance import retention
 from placewell.governance.models import RetentionPolicy
 from placewell.participants import services as participant_services
+from placewell.participants.erasure import ErasureReason
 from placewell.participants.lifecycle import InvalidTransition
 from placewell.participants.models import Participant, Status
 
@@ -117,10 +118,7 @@ def purge_expired(
         if participant.status != Status.CLOSED:
             result.skipped.append(participant.pk)
             continue
-        reason = (
-            f"Retention period of {record.years} years after support ended ({record.clock_from.isoformat()}) "
-            f"passed on {record.due_on.isoformat()}"
-        )
+        reason = ErasureReason.retention(record.due_on)
         try:
             with transaction.atomic():
                 participant_services.erase(by=by, participant=participant, reason=reason)  # type: ignore[arg-type]

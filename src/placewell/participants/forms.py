@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from placewell.accounts.models import Role, Team, User
-from placewell.participants import choices, identifiers
+from placewell.participants import choices, erasure, identifiers
 from placewell.participants.models import Agreement, Status
 from placewell.participants.services import WithdrawalScope
 from placewell.web.forms import GovukDateField, GovukForm
@@ -310,15 +310,51 @@ class CloseForm(GovukForm):
 
 
 class EraseForm(GovukForm):
-    reason = forms.CharField(
-        label="Reason for erasure",
-        max_length=200,
-        help_text="For example, the date of the person's request and who agreed it",
+    """The reason for an erasure as three facts, no free text (participants.erasure explains why)."""
+
+    requested_on = GovukDateField(label="Date of the person's request", help_text="For example, 20 11 2026")
+    agreed_by = forms.ChoiceField(
+        label="Who agreed the erasure?",
+        choices=(),
+        widget=forms.RadioSelect(attrs={"legend_class": "govuk-fieldset__legend--m"}),
+        error_messages={"required": "Choose who agreed the erasure"},
+    )
+    reference = forms.CharField(
+        label="Reference (optional)",
+        required=False,
+        max_length=30,
+        help_text=(
+            "The request's reference in your organisation's log, such as DSR-2026-014. "
+            "Do not enter names, NHS numbers, phone numbers or email addresses."
+        ),
     )
     confirm = forms.BooleanField(
         label="I understand that the person's details will be removed for good and cannot be recovered",
         error_messages={"required": "Confirm that you understand the details cannot be recovered"},
     )
+
+    def __init__(self, *args: Any, service: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.service = service
+        self.fields["agreed_by"].choices = erasure.agreed_by_choices(service)
+
+    def clean_reference(self) -> str:
+        reference = self.cleaned_data["reference"].strip()
+        if problem := erasure.reference_problem(reference):
+            raise forms.ValidationError(problem)
+        return reference
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "requested_on" in data and "agreed_by" in data:
+            for name, problem in erasure.problems(self.reason(), self.service).items():
+                if name not in self.errors:
+                    self.add_error(name, problem)
+        return data
+
+    def reason(self) -> erasure.ErasureReason:
+        data = self.cleaned_data
+        return erasure.ErasureReason(data["requested_on"], data["agreed_by"], data.get("reference", ""))
 
 
 class AssignForm(GovukForm):

@@ -15,6 +15,8 @@ from placewell.web.env import SettingError, env_bool, env_int, env_list, env_str
 SRC_DIR = Path(__file__).resolve().parent.parent
 ROOT_DIR = SRC_DIR.parent.parent
 VAR_DIR = Path(env_str("PLACEWELL_VAR_DIR", str(ROOT_DIR / "var")))
+# Erasures by keyed hash, kept outside the database so that a restore erases again (governance.ledger)
+ERASURE_LEDGER = Path(env_str("PLACEWELL_ERASURE_LEDGER", str(VAR_DIR / "erasure-ledger.jsonl")))
 
 DEBUG = env_bool("DEBUG", False)
 _DEV_KEY = "placewell-development-key-not-for-production-use-0123456789"

@@ -11,7 +11,7 @@ from placewell.governance import backup
 
 
 class Command(BaseCommand):
-    help = "Back up the database to FILE (default: var/backups/placewell-<date>-<time>.sqlite3 or .pgdump)."
+    help = "Back up the database to FILE (default: var/backups/placewell-<date>-<time>.sqlite3.enc or .pgdump.enc)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="?", help="Where to write the backup; it must not exist yet")
@@ -25,5 +25,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(f"Backup written to {path} ({path.stat().st_size:,} bytes)"))
         self.stdout.write(
-            "It holds personal data: keep it encrypted and delete it on the retention schedule."
+            "It is encrypted with PLACEWELL_BACKUP_KEY and readable by its owner only. It holds personal "
+            "data: keep the key apart from it, and delete it on the retention schedule."
         )

@@ -12,7 +12,10 @@ from placewell.governance import backup
 
 
 class Command(BaseCommand):
-    help = "Replace the database with the backup in FILE. Stop the server first."
+    help = (
+        "Replace the database with the encrypted backup in FILE (key: PLACEWELL_BACKUP_KEY), then erase "
+        "again everyone in the erasure ledger. Stop the server first."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="A backup made by ./run backup")
@@ -31,9 +34,13 @@ class Command(BaseCommand):
                 raise CommandError("Nothing restored")
         self.stdout.write(f"Restoring {source} into {name}")
         try:
-            backup.restore(source, progress=self.stdout.write)
+            report = backup.restore(source, progress=self.stdout.write)
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from None
+        for line in report.lines():
+            self.stdout.write(line)
         self.stdout.write(
             self.style.SUCCESS("Restored. Run ./run manage migrate if the backup is from an older version.")
         )
+        if not report.audit_ok:
+            raise CommandError(f"The restored audit log does not verify: {report.audit_message}")
