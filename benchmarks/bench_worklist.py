@@ -1,0 +1,324 @@
+"""The worklist pages on PostgreSQL: the specialist's home, the team leader's home and the referral queue, at a
+chosen size against the same pages with 100 participants (the baseline), in one run.
+
+Sizes (``PLACEWELL_BENCH_WORKLIST_SIZE``): ``small`` (the default: 5,000 participants, 100,000 contacts),
+``large`` (100,000 participants, 2,000,000 contacts, the size the pages must serve), or a number of
+participants; ``--quick`` uses 2,000. Each size gets its own scratch database (``served.SERVER_URL``), loaded the way
+``bench_casework`` loads its own (every specialist holds about 100 participants over time, a quarter of them open,
+ten specialists to a team, so a specialist's caseload is the same size at every size) plus a team leader for the
+first team and 2% of the participants as unallocated referrals (staff and self-referrals, a third of them with
+no team), each with its referral dated over the last four weeks. The measured team leader sees the first team's
+alerts and the queue of that team and of the referrals no team has yet. Figures: median and 95th-percentile
+time to serve each page through Django's test client, and the queries per page (aim: under 300 ms at the 95th
+percentile at the large size, and the same number of queries at both sizes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+
+from benchmarks.harness import Result
+from benchmarks.served import ROOT, SERVER_URL, admin, django_env
+
+CONTACTS_PER_PARTICIPANT = 20
+PER_SPECIALIST = 100
+OPEN_SHARE = 0.25
+UNALLOCATED_SHARE = 0.02
+SIZES = {"small": 5_000, "large": 100_000}
+PAGES = (
+    ("specialist_home", "specialist", "/", "specialist's home page"),
+    ("team_home", "team_leader", "/", "team leader's home page"),
+    ("queue", "team_leader", "/participants/queue/", "referral queue"),
+)
+
+
+def _size(quick: bool) -> int:
+    if quick:
+        return 2_000
+    wanted = os.environ.get("PLACEWELL_BENCH_WORKLIST_SIZE", "small")
+    if wanted in SIZES:
+        return SIZES[wanted]
+    if wanted.isdigit() and int(wanted) >= 100:
+        return int(wanted)
+    raise SystemExit(
+        f"PLACEWELL_BENCH_WORKLIST_SIZE must be small, large or a number of participants, not {wanted!r}"
+    )
+
+
+def _load_caseloads(n_participants: int) -> int:
+    """Staff, participants, contacts and the audit events that date the start of support, as
+    ``bench_casework`` makes them (the audit rows carry empty chain hashes: a throwaway database). Returns the
+    measured specialist's id."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from placewell.accounts import services as acc
+    from placewell.accounts.models import Role
+    from placewell.participants.models import Participant, Status
+
+    rng = random.Random(2026)
+    provider = acc.create_organisation(by=None, name="Bench Provider", kind="provider")
+    service = acc.create_service(by=None, provider=provider, name="Bench IPS", model="ips")
+    n_specialists = max(1, n_participants // PER_SPECIALIST)
+    specialists = []
+    team = None
+    for i in range(n_specialists):
+        if i % 10 == 0:
+            team = acc.create_team(by=None, service=service, name=f"Team {i // 10 + 1}")
+        specialists.append(
+            acc.create_staff(
+                by=None,
+                username=f"es{i}",
+                password="bench-password-not-secret-1",  # noqa: S106 - throwaway accounts in a throwaway database
+                first_name=f"Spec{i}",
+                last_name="Bench",
+                email=f"es{i}@example.org",
+                role=Role.SPECIALIST,
+                team=team,
+            )
+        )
+    now = timezone.now()
+    rows = []
+    for i in range(n_participants):
+        s = specialists[i % n_specialists]
+        open_ = rng.random() < OPEN_SHARE
+        status = (Status.IN_WORK if rng.random() < 0.3 else Status.ACTIVE) if open_ else Status.CLOSED
+        rows.append(
+            Participant(
+                reference=f"PW-B{i:07d}",
+                service=service,
+                team_id=s.team_id,
+                specialist=s,
+                status=status,
+                given_name=rng.choice(["Sam", "Alex", "Jo", "Chris", "Pat"]),
+                family_name=f"Person{i}",
+                closed_at=None if open_ else now - dt.timedelta(days=rng.randint(1, 700)),
+                closed_reason="" if open_ else "Support finished",
+            )
+        )
+    Participant.objects.bulk_create(rows, batch_size=5000)
+    ids = list(Participant.objects.order_by("pk").values_list("pk", "specialist_id", "status"))
+    with connection.cursor() as cur:
+        raw = cur.cursor
+        with raw.copy(
+            "COPY casework_contact (participant_id, happened_at, duration_minutes, mode, place, with_participant,"
+            " with_employer, with_health, with_family, purposes, note, recorded_by_id, created_at) FROM STDIN"
+        ) as copy:
+            for pid, sid, _ in ids:
+                for _k in range(CONTACTS_PER_PARTICIPANT):
+                    when = now - dt.timedelta(days=rng.randint(1, 400), minutes=rng.randint(0, 600))
+                    copy.write_row(
+                        (
+                            pid,
+                            when,
+                            30,
+                            "phone",
+                            "remote",
+                            True,
+                            False,
+                            False,
+                            False,
+                            '["job_search"]',
+                            "",
+                            sid,
+                            when,
+                        )
+                    )
+        with raw.copy(
+            "COPY accounts_auditevent (at, actor_id, actor_label, action, record_type, record_id, participant_id,"
+            " service_id, summary, changes, chain_prev, chain_hash) FROM STDIN"
+        ) as copy:
+            for pid, sid, status in ids:
+                started = now - dt.timedelta(days=rng.randint(20, 300))
+                change = json.dumps({"status": ["agreed", "active"]})
+                copy.write_row(
+                    (
+                        started,
+                        sid,
+                        "Bench",
+                        "status",
+                        "participant",
+                        str(pid),
+                        pid,
+                        service.pk,
+                        "Support started",
+                        change,
+                        "",
+                        "",
+                    )
+                )
+                if status == Status.IN_WORK:
+                    change = json.dumps({"status": ["active", "in_work"]})
+                    copy.write_row(
+                        (
+                            started + dt.timedelta(days=60),
+                            sid,
+                            "Bench",
+                            "status",
+                            "participant",
+                            str(pid),
+                            pid,
+                            service.pk,
+                            "Started work",
+                            change,
+                            "",
+                            "",
+                        )
+                    )
+    return specialists[0].pk
+
+
+def _load(n_participants: int) -> dict[str, int]:
+    from django.db import connection
+    from django.utils import timezone
+
+    from placewell.accounts import services as acc
+    from placewell.accounts.models import Role, Service, Team
+    from placewell.participants.models import Participant, Referral, Status
+
+    specialist = _load_caseloads(n_participants)
+    service = Service.objects.get(name="Bench IPS")
+    first = Team.objects.filter(service=service).order_by("pk").first()
+    leader = acc.create_staff(
+        by=None,
+        username="tl0",
+        password="bench-password-not-secret-1",  # noqa: S106 - a throwaway account in a throwaway database
+        first_name="Lead",
+        last_name="Bench",
+        email="tl0@example.org",
+        role=Role.TEAM_LEADER,
+        team=first,
+    )
+    rng = random.Random(14)
+    teams = list(Team.objects.filter(service=service))
+    today = timezone.localdate()
+    waiting = [
+        Participant(
+            reference=f"PW-Q{i:07d}",
+            service=service,
+            team=None if i % 3 == 0 else rng.choice(teams),
+            status=Status.REFERRED,
+            given_name="Waiting",
+            family_name=f"Referral{i}",
+        )
+        for i in range(max(5, int(n_participants * UNALLOCATED_SHARE)))
+    ]
+    Participant.objects.bulk_create(waiting, batch_size=5000)
+    made = Participant.objects.filter(reference__startswith="PW-Q")
+    Referral.objects.bulk_create(
+        [
+            Referral(
+                participant=p,
+                source="self" if p.team_id is None else "gp",
+                route=Referral.Route.SELF_FORM if p.team_id is None else Referral.Route.STAFF,
+                referral_date=today - dt.timedelta(days=rng.randint(0, 28)),
+            )
+            for p in made
+        ],
+        batch_size=5000,
+    )
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    return {"specialist": specialist, "team_leader": leader.pk}
+
+
+def _measure(users: dict[str, int], repeat: int) -> dict[str, dict[str, float]]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from placewell.accounts.models import User
+
+    out: dict[str, dict[str, float]] = {}
+    for key, who, url, _ in PAGES:
+        client = Client()
+        client.force_login(User.objects.get(pk=users[who]))
+        assert client.get(url).status_code == 200  # warm-up
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            assert client.get(url).status_code == 200
+            times.append(time.perf_counter() - start)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        times.sort()
+        out[key] = {
+            "median": statistics.median(times),
+            "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+            "queries": len(ctx.captured_queries),
+        }
+    return out
+
+
+def worker(n_participants: int, repeat: int) -> None:
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # many staff, made quickly
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    users = _load(n_participants)
+    loaded = time.perf_counter() - started
+    result: dict[str, object] = dict(_measure(users, repeat))
+    result["load_seconds"] = loaded
+    print("RESULT " + json.dumps(result))
+
+
+def _run_size(name: str, n_participants: int, repeat: int) -> dict[str, object]:
+    db = f"placewell_bench_worklist_{name}"
+    base = SERVER_URL.rsplit("/", 1)[0]
+    admin(f"DROP DATABASE IF EXISTS {db}")
+    admin(f"CREATE DATABASE {db}")
+    try:
+        code = f"from benchmarks.bench_worklist import worker; worker({n_participants}, {repeat})"
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            env=django_env(f"{base}/{db}"),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
+        if line is None:
+            raise RuntimeError(f"benchmark worker failed:\n{done.stdout}\n{done.stderr}")
+        return json.loads(line.removeprefix("RESULT "))
+    finally:
+        admin(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+
+
+def run(quick: bool) -> list[Result]:
+    n = _size(quick)
+    repeat = 15 if quick else 40
+    baseline = _run_size("baseline", 100, repeat)
+    measured = _run_size("measured", n, repeat)
+    results = []
+    for key, _, _, title in PAGES:
+        big, small = measured[key], baseline[key]  # type: ignore[index]
+        results.append(
+            Result(
+                name=f"{title}: {n:,} participants, {n * CONTACTS_PER_PARTICIPANT:,} contacts (PostgreSQL)",
+                baseline="the same page with 100 participants, 2,000 contacts",
+                seconds=big["median"],
+                baseline_seconds=small["median"],
+                figures={
+                    "p95": f"{big['p95'] * 1000:.1f} ms (baseline {small['p95'] * 1000:.1f} ms)",
+                    "median": f"{big['median'] * 1000:.1f} ms (baseline {small['median'] * 1000:.1f} ms)",
+                    "queries": f"{big['queries']:.0f} (baseline {small['queries']:.0f})",
+                    "load": f"{measured['load_seconds']:.0f} s to load the measured database",
+                },
+                aim="under 300 ms at the 95th percentile at 100,000 participants; the same number of queries "
+                "at both sizes",
+            )
+        )
+    return results
