@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from placewell.accounts import audit
 from placewell.accounts.models import AuditEvent, Service, Team
+from placewell.accounts.policy import Perm, require_in_scope
 from placewell.participants import identifiers
 from placewell.participants.choices import ReferralSource
 from placewell.participants.lifecycle import InvalidTransition, check_transition
@@ -464,7 +465,11 @@ class WithdrawalScope:
 def withdraw(
     *, by: User, participant: Participant, scope: str, reason: str = "", request: HttpRequest | None = None
 ) -> Participant:
-    """Withdrawal keeps the data gathered so far (seed 001, section 1.5); erasure is separate."""
+    """Withdrawal keeps the data gathered so far (seed 001, section 1.5); erasure is separate.
+
+    Refused (PermissionDenied) for a record outside ``by``'s scope, whoever calls it (``accounts.policy``).
+    """
+    require_in_scope(by, Perm.WITHDRAW, participant)
     if scope not in {WithdrawalScope.SERVICE, WithdrawalScope.RESEARCH, WithdrawalScope.BOTH}:
         raise ParticipantError(f"Unknown withdrawal scope {scope!r}")
     if participant.is_erased:
@@ -507,8 +512,11 @@ def erase(
     """Remove the person's data from every table, leaving an empty record so counts stay explainable.
 
     Erased records are excluded from every report (``Participant.objects.reportable()``). The audit log
-    keeps no personal data, so it stays as it is.
+    keeps no personal data, so it stays as it is. Refused (PermissionDenied) for a record outside ``by``'s
+    scope, whoever calls it (``accounts.policy``); the retention purge acts as the system (``by=None``).
     """
+    if by is not None:
+        require_in_scope(by, Perm.ERASE, participant)
     if participant.is_erased:
         raise InvalidTransition("This record has already been erased.")
     if not reason.strip():
