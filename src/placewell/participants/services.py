@@ -16,8 +16,9 @@ from django.utils import timezone
 from placewell.accounts import audit
 from placewell.accounts.models import AuditEvent, Service, Team
 from placewell.accounts.policy import Perm, require_in_scope
-from placewell.participants import identifiers
+from placewell.participants import erasure, identifiers
 from placewell.participants.choices import ReferralSource
+from placewell.participants.erasure import ErasureReason
 from placewell.participants.lifecycle import InvalidTransition, check_transition
 from placewell.participants.models import (
     Agreement,
@@ -507,20 +508,37 @@ def withdraw(
 
 @transaction.atomic
 def erase(
-    *, by: User, participant: Participant, reason: str, request: HttpRequest | None = None
+    *, by: User, participant: Participant, reason: ErasureReason, request: HttpRequest | None = None
 ) -> Participant:
     """Remove the person's data from every table, leaving an empty record so counts stay explainable.
 
     Erased records are excluded from every report (``Participant.objects.reportable()``). The audit log
-    keeps no personal data, so it stays as it is. Refused (PermissionDenied) for a record outside ``by``'s
-    scope, whoever calls it (``accounts.policy``); the retention purge acts as the system (``by=None``).
+    keeps no personal data and the reason is structured (``participants.erasure``), so it stays as it is.
+    The erasure ledger (``governance.ledger``) keeps a keyed hash of the record, so that restoring an
+    older backup erases the person again. Refused (PermissionDenied) for a record outside ``by``'s scope,
+    whoever calls it (``accounts.policy``); the retention purge and a restore act as the system (``by=None``).
     """
     if by is not None:
         require_in_scope(by, Perm.ERASE, participant)
+    return _erase(by=by, participant=participant, reason=reason, request=request)
+
+
+@transaction.atomic
+def erase_again_after_restore(*, participant: Participant, reason: ErasureReason) -> Participant:
+    """Erase a record that a restored backup brought back, as the erasure ledger says it was erased."""
+    return _erase(by=None, participant=participant, reason=reason, request=None)
+
+
+def _erase(
+    *, by: User | None, participant: Participant, reason: ErasureReason, request: HttpRequest | None
+) -> Participant:
+    from placewell.governance import ledger
+
     if participant.is_erased:
         raise InvalidTransition("This record has already been erased.")
-    if not reason.strip():
-        raise ParticipantError("Give the reason for erasure, such as the date of the person's request")
+    if found := erasure.problems(reason, participant.service):
+        raise ParticipantError(". ".join(found.values()))
+    ledger.record_erasure(participant)
     for field in Participant.PERSONAL_FIELDS:
         model_field = Participant._meta.get_field(field)
         default = model_field.get_default()
@@ -544,8 +562,8 @@ def erase(
         participant.pk,
         participant_id=participant.pk,
         service_id=participant.service_id,
-        summary="Personal data erased on request",
-        changes={"reason": reason.strip()[:200]},
+        summary=reason.summary,
+        changes=reason.for_audit(),
         request=request,
     )
     return participant
