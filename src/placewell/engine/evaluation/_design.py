@@ -97,7 +97,7 @@ def where(frame: pd.DataFrame, mask: NDArray[np.bool_]) -> str:
     return first if others == 0 else f"{first} (and {others:,} other row{'s' if others > 1 else ''})"
 
 
-def _levels(series: pd.Series) -> tuple[NDArray[np.intp], list[str]]:
+def levels_of(series: pd.Series) -> tuple[NDArray[np.intp], list[str]]:
     """Integer codes (``-1`` for missing) and the level labels of a text or categorical column."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         codes = np.asarray(series.cat.codes.to_numpy(), dtype=np.intp)
@@ -106,7 +106,7 @@ def _levels(series: pd.Series) -> tuple[NDArray[np.intp], list[str]]:
     return np.asarray(codes, dtype=np.intp), [str(u) for u in uniques]
 
 
-def numeric_levels(levels: Sequence[str]) -> NDArray[np.float64]:
+def numericlevels_of(levels: Sequence[str]) -> NDArray[np.float64]:
     """Each level read as a number, NaN where it is text."""
     parsed = pd.to_numeric(pd.Series(list(levels), dtype="object"), errors="coerce")
     return np.asarray(parsed.to_numpy(dtype=float, na_value=np.nan), dtype=np.float64)
@@ -114,7 +114,7 @@ def numeric_levels(levels: Sequence[str]) -> NDArray[np.float64]:
 
 def refuse_mixed(frame: pd.DataFrame, name: str, codes: NDArray[np.intp], levels: Sequence[str]) -> None:
     """Raise :class:`InvalidValueError` if a column mixes numbers and text (naming row and value)."""
-    numbers = numeric_levels(levels)
+    numbers = numericlevels_of(levels)
     text = np.isnan(numbers)
     if not text.any() or text.all():
         return
@@ -177,14 +177,49 @@ def _covariate_block(frame: pd.DataFrame, name: str, categorical: bool) -> _Bloc
     series = frame[name]
     if not categorical and (series.dtype == bool or pd.api.types.is_numeric_dtype(series)):
         return _numeric(name, series.to_numpy(dtype=float, na_value=np.nan))
-    codes, levels = _levels(series)
+    codes, levels = levels_of(series)
     if not categorical and not isinstance(series.dtype, pd.CategoricalDtype):
         refuse_mixed(frame, name, codes, levels)
-        numbers = numeric_levels(levels)
+        numbers = numericlevels_of(levels)
         if not np.isnan(numbers).any() and len(levels):  # numbers stored as text: read as numbers
             values = np.where(codes < 0, np.nan, numbers[np.maximum(codes, 0)])
             return _numeric(name, values)
     return _factor(name, codes, levels)
+
+
+def prepare_covariates(
+    data: pd.DataFrame, covariates: Sequence[str], categorical: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Check every covariate once and store text as pandas categories, for a whole evaluation run.
+
+    A column mixing numbers and text is refused here, before any model is fitted; numbers stored as
+    text become floats; text and declared categorical columns become ``category`` columns, whose
+    integer codes every later model reads without factorising the text again.
+    """
+    require_columns(data, covariates)
+    changed: dict[str, pd.Series] = {}
+    for name in covariates:
+        series = data[name]
+        declared = name in categorical
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            continue
+        if not declared and (series.dtype == bool or pd.api.types.is_numeric_dtype(series)):
+            continue
+        if declared:
+            changed[name] = series.astype("category")
+            continue
+        codes, levels = levels_of(series)
+        refuse_mixed(data, name, codes, levels)
+        numbers = numericlevels_of(levels)
+        if len(levels) and not np.isnan(numbers).any():
+            changed[name] = pd.Series(
+                np.where(codes < 0, np.nan, numbers[np.maximum(codes, 0)]), index=data.index, name=name
+            )
+        else:
+            changed[name] = pd.Series(
+                pd.Categorical.from_codes(codes, categories=pd.Index(levels)), index=data.index, name=name
+            )
+    return data.assign(**changed) if changed else data
 
 
 def factor_codes(frame: pd.DataFrame, columns: Sequence[str]) -> NDArray[np.intp]:
@@ -202,7 +237,7 @@ def factor_codes(frame: pd.DataFrame, columns: Sequence[str]) -> NDArray[np.intp
 def strata_factor(frame: pd.DataFrame, strata: Sequence[str]) -> _Factor:
     """Fixed-effect dummies for the crossing of the strata columns, named by their levels."""
     if len(strata) == 1:
-        codes, levels = _levels(frame[strata[0]])
+        codes, levels = levels_of(frame[strata[0]])
         return _factor(strata[0], codes, levels)
     combined = factor_codes(frame, strata)
     first = np.zeros(int(combined.max()) + 1, dtype=np.intp)

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 
 from placewell.engine.evaluation import _inference
 from placewell.engine.evaluation._design import (
@@ -139,26 +138,32 @@ def estimate_cace(
     X = design.X
     Z = X.copy()
     Z[:, 1] = treated.astype(float)
+    z_names = [treatment if j == 1 else n for j, n in enumerate(design.names)]
     first = fit_wls(
         Z.copy(),
         d,
-        names=[treatment if j == 1 else n for j, n in enumerate(design.names)],
+        names=z_names,
         targets=[1],
         weights=design.weights,
         se="HC1" if se_type != "cluster" else "cluster",
         clusters=design.clusters,
     )
+    # The instruments are the exogenous columns plus assignment, so projecting X on them changes only
+    # the receipt column, whose projection is the first stage's fitted values: no second Z'Z is needed.
+    d_hat = Z @ np.nan_to_num(first.coef)
+    if first.dropped:  # terms the first stage could not identify are left out of the second stage too
+        keep = [j for j, nm in enumerate(z_names) if nm not in first.dropped]
+        X = np.asfortranarray(X[:, keep])
     n, k = X.shape
     y = design.y
-    _, x_scale = _equilibrate(X, design.weights, design.names)
-    _equilibrate(Z, design.weights, [treatment if j == 1 else nm for j, nm in enumerate(design.names)])
+    x_mu, x_scale = _equilibrate(X, design.weights, design.names)
+    x_hat = X.copy()
+    x_hat[:, 1] = (d_hat - x_mu[0]) / x_scale[0]
     if design.weights is not None:
         root_w = np.sqrt(design.weights)
         X *= root_w[:, None]
-        Z *= root_w[:, None]
+        x_hat *= root_w[:, None]
         y = y * root_w
-    zz = scipy.linalg.cho_factor(Z.T @ Z, lower=True)
-    x_hat = Z @ scipy.linalg.cho_solve(zz, Z.T @ X)
     a_inv = np.linalg.inv(x_hat.T @ x_hat)
     beta = a_inv @ (x_hat.T @ y)
     resid = y - X @ beta

@@ -8,12 +8,19 @@ so that a command line can show a bar without this module knowing about terminal
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import platform
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from importlib import metadata
 from typing import Any
 
 import pandas as pd
 
+from placewell.engine.evaluation._design import prepare_covariates
+from placewell.engine.evaluation._inference import holm
 from placewell.engine.evaluation.cace import CaceEstimate, estimate_cace
 from placewell.engine.evaluation.config import EvaluationConfig, GroupSpec, OutcomeSpec
 from placewell.engine.evaluation.economics import (
@@ -27,12 +34,21 @@ from placewell.engine.evaluation.economics import (
     one_way_sensitivity,
     point_returns,
 )
-from placewell.engine.evaluation.errors import ConfigError, MissingColumnError
+from placewell.engine.evaluation.errors import (
+    CollinearityError,
+    ConfigError,
+    MissingColumnError,
+    NoVarianceError,
+    TooFewObservationsError,
+)
 from placewell.engine.evaluation.impact import ImpactEstimate, estimate_itt
-from placewell.engine.evaluation.subgroups import SubgroupAnalysis, estimate_subgroups
+from placewell.engine.evaluation.subgroups import SubgroupAnalysis, estimate_subgroup
 from placewell.engine.evaluation.weights import NonresponseWeights, nonresponse_weights
 
 WEIGHT_COLUMN = "_nonresponse_weight"
+
+NOT_ESTIMABLE = (CollinearityError, NoVarianceError, TooFewObservationsError)
+"""Errors that mean "these data cannot identify this estimate": noted, and the run goes on."""
 
 
 @dataclass
@@ -55,6 +71,10 @@ class EvaluationResults:
     cace: dict[str, dict[str, CaceEstimate]] = field(default_factory=dict)
     economics: dict[str, GroupEconomics] = field(default_factory=dict)
     parameters: Parameters = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    """Plain-English notes on terms dropped or estimates not made, for the report."""
+    provenance: dict[str, Any] = field(default_factory=dict)
+    """What is needed to reproduce the run: plan and data hashes, package versions, random seed."""
 
 
 def count_steps(config: EvaluationConfig) -> int:
@@ -64,24 +84,49 @@ def count_steps(config: EvaluationConfig) -> int:
 
 
 def _group_frame(data: pd.DataFrame, config: EvaluationConfig, group: GroupSpec) -> pd.DataFrame:
+    if not config.group_column or not group.members:
+        return data
     frame = data.loc[data[config.group_column].isin(group.members)]
     if frame.empty:
+        found = ", ".join(repr(v) for v in data[config.group_column].dropna().unique()[:8])
         raise ConfigError(
-            f"group {group.name!r}: no rows with {config.group_column} in {list(group.members)}"
+            f"{config.source}: group {group.name!r}: no rows have {config.group_column} equal to "
+            f"{', '.join(repr(m) for m in group.members)}; the column holds {found}. Make members match "
+            "those values exactly (text in quotes, numbers without)"
         )
     return frame
 
 
-def _weights_for(
-    frame: pd.DataFrame, config: EvaluationConfig, outcome: OutcomeSpec
-) -> tuple[pd.DataFrame, str | None, NonresponseWeights | None]:
-    if not (outcome.survey and config.response):
-        return frame, None, None
-    covs = list(config.response_covariates)
-    if frame[config.group_column].nunique() > 1:
-        covs.append(config.group_column)
-    nr = nonresponse_weights(frame, config.response, config.treatment, covs, trim_ratio=config.trim_ratio)
-    return frame.assign(**{WEIGHT_COLUMN: nr.weights}), WEIGHT_COLUMN, nr
+class _Weighting:
+    """Non-response weights for one group, fitted once and reused by every survey outcome."""
+
+    def __init__(self, frame: pd.DataFrame, config: EvaluationConfig) -> None:
+        self.frame = frame
+        self.config = config
+        self.result: NonresponseWeights | None = None
+        self.weighted: pd.DataFrame | None = None
+
+    def for_outcome(self, outcome: OutcomeSpec) -> tuple[pd.DataFrame, str | None]:
+        config = self.config
+        if not (outcome.survey and config.response):
+            return self.frame, None
+        if self.weighted is None:
+            covs = list(config.response_covariates)
+            if config.group_column and self.frame[config.group_column].nunique() > 1:
+                covs.append(config.group_column)
+            self.result = nonresponse_weights(
+                self.frame, config.response, config.treatment, covs, trim_ratio=config.trim_ratio
+            )
+            self.weighted = self.frame.assign(**{WEIGHT_COLUMN: self.result.weights})
+        return self.weighted, WEIGHT_COLUMN
+
+
+def _dropped_note(where: str, dropped: tuple[str, ...]) -> str:
+    terms = ", ".join(dropped)
+    return (
+        f"{where}: {terms} could not be separated from the other terms in the model (constant in these "
+        "rows, or a combination of other terms), so it was left out; the impact is estimated without it."
+    )
 
 
 def _economic_inputs(
@@ -98,6 +143,53 @@ def _economic_inputs(
     return GroupInputs(group=group.name, cost=params[key].value, **roles)  # type: ignore[arg-type]
 
 
+def _columns_used(data: pd.DataFrame, config: EvaluationConfig) -> pd.DataFrame:
+    """Only the columns the plan uses, text grouping columns as categories: every later row selection
+    then copies a few numeric arrays instead of every text column in the file."""
+    wanted = [
+        config.group_column, config.treatment, *(o.column for o in config.outcomes), *config.covariates,
+        *config.strata, config.cluster, config.response, *config.response_covariates, *config.subgroups,
+        config.receipt,
+    ]  # fmt: skip
+    present = list(dict.fromkeys(c for c in wanted if c and c in data.columns))
+    frame = data[present]
+    text = [c for c in (config.group_column, *config.strata, *config.subgroups) if c in present]
+    converted = {
+        c: frame[c].astype("category")
+        for c in dict.fromkeys(text)
+        if not (pd.api.types.is_numeric_dtype(frame[c]) or isinstance(frame[c].dtype, pd.CategoricalDtype))
+    }
+    return frame.assign(**converted) if converted else frame
+
+
+def provenance(data: pd.DataFrame, config: EvaluationConfig) -> dict[str, Any]:
+    """Hashes of the plan and of the data analysed, package versions and the random seed.
+
+    The data hash covers the columns the plan uses, their values and row labels (pandas' own row
+    hashing, then SHA-256), so two runs on the same rows give the same hash whatever else the file holds.
+    """
+    plan = json.dumps(dataclasses.asdict(config), sort_keys=True, default=str)
+    rows = pd.util.hash_pandas_object(data, index=True).to_numpy()
+    digest = hashlib.sha256(rows.tobytes())
+    digest.update(json.dumps([str(c) for c in data.columns]).encode())
+    versions = {}
+    for package in ("placewell", "numpy", "scipy", "pandas"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return {
+        "plan_source": config.source or "plan given in code",
+        "plan_sha256": hashlib.sha256(plan.encode()).hexdigest(),
+        "data_sha256": digest.hexdigest(),
+        "rows": len(data),
+        "python": platform.python_version(),
+        "packages": versions,
+        "random_seed": config.seed,
+        "monte_carlo_draws": config.draws,
+    }
+
+
 def run_evaluation(
     data: pd.DataFrame,
     config: EvaluationConfig,
@@ -105,49 +197,69 @@ def run_evaluation(
 ) -> EvaluationResults:
     """Run the plan in ``config`` on ``data`` (one row per randomised person)."""
     tick = progress or (lambda _label: None)
-    if config.group_column not in data.columns:
+    if config.group_column and config.group_column not in data.columns:
         raise MissingColumnError(f"group column {config.group_column!r} not found in the data")
+    used = _columns_used(data, config)
+    data = prepare_covariates(used, config.covariates, config.categorical)
     params = load_parameters(config.parameters)
-    results = EvaluationResults(config=config, parameters=params)
+    results = EvaluationResults(config=config, parameters=params, provenance=provenance(data, config))
+    notes = results.notes
     common: dict[str, Any] = {"se": config.se, "cluster": config.cluster}
+    strata = list(config.strata)
+    cats: dict[str, Any] = {"categorical": config.categorical}
     for group in config.groups:
         frame = _group_frame(data, config, group)
-        strata = list(config.strata) if frame[config.group_column].nunique() > 1 else []
+        weighting = _Weighting(frame, config)
         results.impacts[group.name] = {}
         for outcome in config.outcomes:
             tick(f"{group.name}: {outcome.label}")
-            weighted, wcol, nr = _weights_for(frame, config, outcome)
-            if nr is not None:
-                results.weights[group.name] = nr
-            results.impacts[group.name][outcome.column] = estimate_itt(
-                weighted, outcome.column, config.treatment, config.covariates, wcol, strata, **common
-            )
+            weighted, wcol = weighting.for_outcome(outcome)
+            try:
+                est = estimate_itt(
+                    weighted, outcome.column, config.treatment, config.covariates, wcol, strata,
+                    **common, **cats,
+                )  # fmt: skip
+            except NOT_ESTIMABLE as exc:
+                notes.append(f"{group.name}, {outcome.label}: no impact could be estimated ({exc}).")
+                continue
+            if est.dropped:
+                notes.append(_dropped_note(f"{group.name}, {outcome.label}", est.dropped))
+            results.impacts[group.name][outcome.column] = est
+        if weighting.result is not None:
+            results.weights[group.name] = weighting.result
         for column in config.subgroup_outcomes:
             tick(f"{group.name}: subgroups for {column}")
             spec = next(o for o in config.outcomes if o.column == column)
-            weighted, wcol, _ = _weights_for(frame, config, spec)
+            weighted, wcol = weighting.for_outcome(spec)
+            analyses = []
+            for variable in config.subgroups:
+                try:
+                    analysis = estimate_subgroup(
+                        weighted, column, config.treatment, variable, config.covariates, wcol, strata,
+                        **common, **cats,
+                    )  # fmt: skip
+                except NOT_ESTIMABLE as exc:
+                    notes.append(f"{group.name}, {spec.label} by {variable}: not estimated ({exc}).")
+                    continue
+                notes.extend(f"{group.name}, {spec.label} by {variable}: {n}" for n in analysis.notes)
+                analyses.append(analysis)
+            adjusted = holm([a.p_interaction for a in analyses])
             results.subgroups.setdefault(group.name, []).extend(
-                estimate_subgroups(
-                    weighted,
-                    column,
-                    config.treatment,
-                    config.subgroups,
-                    config.covariates,
-                    wcol,
-                    strata,
-                    **common,
-                )
+                replace(a, p_holm=p) for a, p in zip(analyses, adjusted, strict=True)
             )
         if config.receipt:
             tick(f"{group.name}: complier effects")
             cace_se = "cluster" if config.cluster else "HC1"
             results.cace[group.name] = {}
             for outcome in config.outcomes:
-                weighted, wcol, _ = _weights_for(frame, config, outcome)
-                results.cace[group.name][outcome.column] = estimate_cace(
-                    weighted, outcome.column, config.treatment, config.receipt, config.covariates, wcol,
-                    strata, cace_se, config.cluster,
-                )  # fmt: skip
+                weighted, wcol = weighting.for_outcome(outcome)
+                try:
+                    results.cace[group.name][outcome.column] = estimate_cace(
+                        weighted, outcome.column, config.treatment, config.receipt, config.covariates,
+                        wcol, strata, cace_se, config.cluster, **cats,
+                    )  # fmt: skip
+                except NOT_ESTIMABLE as exc:
+                    notes.append(f"{group.name}, {outcome.label}: no complier effect estimated ({exc}).")
         tick(f"{group.name}: economics")
         inputs = _economic_inputs(group, results.impacts[group.name], config, params)
         if inputs is not None:

@@ -3,6 +3,11 @@
 The HTML is rendered with Jinja2 (autoescaped) from ``templates/report.html.j2``; charts are inline SVG
 from :mod:`placewell.engine.evaluation.charts`, each followed by its data table. Unconfirmed economic
 parameters are listed in the report so that no reader mistakes an assumption for a published value.
+
+The report states once how every impact was estimated (covariates, strata, standard errors, and the
+different errors of the complier effects), gives each impact its n, standard error, p-value, control
+mean and count of missing outcomes, prints every coefficient in an appendix, and ends with what is
+needed to reproduce the run (plan and data hashes, package versions, random seed).
 """
 
 from __future__ import annotations
@@ -16,7 +21,50 @@ from markupsafe import Markup
 
 from placewell.engine.evaluation.charts import forest_svg, histogram_counts, histogram_svg
 from placewell.engine.evaluation.pipeline import EvaluationResults
-from placewell.engine.evaluation.tables import economics_table, impact_table, reported, results_to_dict
+from placewell.engine.evaluation.report_format import parameter_label, unit_name
+from placewell.engine.evaluation.tables import (
+    cace_rows,
+    coefficient_tables,
+    economics_table,
+    impact_detail,
+    impact_table,
+    kind_of,
+    missing_sentences,
+    reported,
+    results_to_dict,
+    subgroup_rows,
+)
+
+SE_WORDS = {
+    "HC0": "heteroskedasticity-robust (HC0)",
+    "HC1": "heteroskedasticity-robust with the n/(n-k) small-sample factor (HC1)",
+    "HC2": "heteroskedasticity-robust with the leverage adjustment (HC2)",
+    "HC3": "heteroskedasticity-robust, jackknife-like (HC3)",
+    "cluster": "cluster-robust (CR1, the Liang-Zeger variance with Stata's small-sample factor)",
+    "CR1": "cluster-robust (CR1, the Liang-Zeger variance with Stata's small-sample factor)",
+    "CR2": "cluster-robust with the Bell-McCaffrey adjustment and degrees of freedom (CR2)",
+}
+
+
+def model_description(results: EvaluationResults) -> dict[str, str]:
+    """How every impact was estimated, stated once for the whole report."""
+    config = results.config
+    se = SE_WORDS.get(config.se, config.se)
+    if config.cluster:
+        se += f", clustered by {config.cluster}"
+    cace_se = (
+        f"cluster-robust (CR1), clustered by {config.cluster}"
+        if config.cluster
+        else "heteroskedasticity-robust with the n/(n-k) factor (HC1), because the leverage adjustment of "
+        "HC2 has no agreed form for two-stage least squares"
+    )
+    return {
+        "covariates": ", ".join(config.covariates) or "none",
+        "categorical": ", ".join(config.categorical),
+        "strata": " x ".join(config.strata) + " (fixed effects)" if config.strata else "none",
+        "se": se,
+        "cace_se": cace_se,
+    }
 
 
 def _environment() -> jinja2.Environment:
@@ -31,18 +79,31 @@ def _forests(results: EvaluationResults) -> list[dict[str, Any]]:
     charts = []
     for i, spec in enumerate(results.config.outcomes):
         rows = []
+        kind = "natural"
         for group, impacts in results.impacts.items():
+            if spec.column not in impacts:
+                continue
+            kind = kind_of(impacts[spec.column], spec)
             effect, low, high = reported(impacts[spec.column], spec)
             rows.append((group, effect, low, high))
-        unit = "standard deviations" if spec.report == "sd" else (
-            "percentage points" if next(iter(results.impacts.values()))[spec.column].unit == "ppt" else "natural units"
-        )  # fmt: skip
+        if not rows:
+            continue
+        unit = unit_name(spec.unit, kind)
         title = f"{spec.label}: impact by group, with 95% confidence intervals ({unit})"
+        places = 1 if kind == "ppt" else 2 if kind == "sd" or max(abs(r[1]) for r in rows) < 10 else 0
         charts.append(
             {
                 "title": title,
                 "svg": Markup(forest_svg(rows, title, unit, f"forest-{i}")),  # noqa: S704 (escaped in charts)
-                "rows": [{"group": g, "effect": e, "low": lo, "high": hi} for g, e, lo, hi in rows],
+                "rows": [
+                    {
+                        "group": g,
+                        "effect": f"{e:,.{places}f}",
+                        "low": f"{lo:,.{places}f}",
+                        "high": f"{hi:,.{places}f}",
+                    }
+                    for g, e, lo, hi in rows
+                ],
                 "unit": unit,
             }
         )
@@ -85,6 +146,15 @@ def render_html(results: EvaluationResults, title: str = "Trial evaluation") -> 
         parameters=results.parameters,
         unconfirmed=unconfirmed,
         config=results.config,
+        notes=results.notes,
+        model=model_description(results),
+        detail=impact_detail(results),
+        missing=missing_sentences(results),
+        subgroup_rows=subgroup_rows(results),
+        cace_rows=cace_rows(results),
+        coefficients=coefficient_tables(results),
+        provenance=results.provenance,
+        label=parameter_label,
     )
 
 

@@ -20,10 +20,17 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from scipy import stats
 
 from placewell.engine.evaluation import _inference
-from placewell.engine.evaluation._design import as_list, build_design, select_rows, treatment_indicator
+from placewell.engine.evaluation._design import (
+    as_list,
+    build_design,
+    levels_of,
+    select_rows,
+    treatment_indicator,
+)
 from placewell.engine.evaluation._ols import fit_wls
 from placewell.engine.evaluation.errors import TooFewObservationsError
 from placewell.engine.evaluation.impact import OutcomeType, check_se, is_binary
@@ -73,6 +80,8 @@ class SubgroupAnalysis:
     p_interaction: float
     p_holm: float = float("nan")
     n_missing_subgroup: int = 0
+    notes: tuple[str, ...] = ()
+    """Levels left out because one arm is empty in them, and terms the data could not identify."""
 
     def tidy(self) -> pd.DataFrame:
         """One row per level with the effect, interval, p-values and the family-adjusted test."""
@@ -96,6 +105,16 @@ class SubgroupAnalysis:
                 }
             )
         return pd.DataFrame(rows)
+
+
+def _observed_levels(series: pd.Series) -> tuple[NDArray[np.intp], list[str]]:
+    """Codes ``0..L-1`` and labels of the levels that occur in ``series`` (unused categories dropped)."""
+    codes, levels = levels_of(series)
+    counts = np.bincount(codes[codes >= 0], minlength=len(levels))
+    present = np.flatnonzero(counts)
+    remap = np.full(len(levels), -1, dtype=np.intp)
+    remap[present] = np.arange(len(present))
+    return np.where(codes >= 0, remap[np.maximum(codes, 0)], -1), [levels[int(j)] for j in present]
 
 
 def estimate_subgroup(
@@ -123,10 +142,27 @@ def estimate_subgroup(
     frame, _ = select_rows(data if has_group is None else data.loc[has_group], outcome, required, weights)
     n_missing_group = 0 if has_group is None else int((~has_group).sum())
     treated = treatment_indicator(frame, treatment)
-    codes, levels = pd.factorize(frame[subgroup].astype("string"), sort=True)
+    codes, levels = _observed_levels(frame[subgroup])
+    notes: list[str] = []
+    n_t = np.bincount(codes, weights=treated, minlength=len(levels))
+    n_all = np.bincount(codes, minlength=len(levels))
+    one_arm = np.flatnonzero((n_t == 0) | (n_t == n_all))
+    if len(one_arm):
+        # No effect is identified in a level where everyone is in one arm: leave its rows out and say so.
+        for j in one_arm:
+            arm = "control" if n_t[j] == 0 else "treatment"
+            notes.append(
+                f"level {levels[int(j)]!r} was left out: all {int(n_all[j]):,} people in it are in the {arm} "
+                "arm, so no effect can be estimated for it"
+            )
+        keep_rows = ~np.isin(codes, one_arm)
+        frame, treated = frame.loc[keep_rows], treated[keep_rows]
+        codes, levels = _observed_levels(frame[subgroup])
     n_levels = len(levels)
     if n_levels < 2:
-        raise TooFewObservationsError(f"subgroup {subgroup!r} has only one level among the rows used")
+        raise TooFewObservationsError(
+            f"subgroup {subgroup!r} has fewer than two levels with people in both arms among the rows used"
+        )
     dummies = [(codes == j).astype(float) for j in range(n_levels)]
     leading = [
         (f"{treatment} x {subgroup}[{lv}]", treated * d) for lv, d in zip(levels, dummies, strict=True)
@@ -156,6 +192,11 @@ def estimate_subgroup(
         se=se_type,
         clusters=design.clusters,
     )
+    if fit.dropped:
+        notes.append(
+            f"{', '.join(fit.dropped)} could not be separated from the other terms (for example a "
+            "subgroup nested in the strata) and was left out; the effects within levels are unaffected"
+        )
     b = fit.coef[targets]
     restriction = np.hstack([-np.ones((n_levels - 1, 1)), np.eye(n_levels - 1)])
     diff = restriction @ b
@@ -184,6 +225,7 @@ def estimate_subgroup(
         df_denom=fit.df_resid,
         p_interaction=p_int,
         n_missing_subgroup=n_missing_group,
+        notes=tuple(notes),
     )
 
 

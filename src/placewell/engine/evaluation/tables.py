@@ -16,6 +16,7 @@ import pandas as pd
 from placewell.engine.evaluation.config import OutcomeSpec
 from placewell.engine.evaluation.impact import ImpactEstimate
 from placewell.engine.evaluation.pipeline import EvaluationResults
+from placewell.engine.evaluation.report_format import interval, p_value, percent, quantity
 
 
 def _money(x: float) -> str:
@@ -27,17 +28,129 @@ def _pounds(x: float) -> str:
     return f"-£{abs(x):.2f}" if x < 0 else f"£{x:.2f}"
 
 
+def kind_of(est: ImpactEstimate, spec: OutcomeSpec) -> str:
+    """How an outcome is reported: "sd", "ppt" (a 0/1 outcome) or "natural" (its own unit)."""
+    if spec.report == "sd":
+        return "sd"
+    return "ppt" if est.unit == "ppt" else "natural"
+
+
 def format_effect(est: ImpactEstimate, spec: OutcomeSpec, level: float = 95) -> tuple[str, str]:
     """The cell text (effect and stars) and its confidence interval, in the outcome's reporting unit."""
     low, high = est.ci(level)
-    if spec.report == "sd":
-        sd = est.control_sd
-        return f"{est.effect_sd:.2f} sd {est.stars}".strip(), f"{low / sd:.2f} to {high / sd:.2f}"
-    if est.unit == "ppt":
-        return f"{est.effect:.1f} ppt {est.stars}".strip(), f"{low:.1f} to {high:.1f}"
-    if spec.role == "earnings":
-        return f"{_money(est.effect)} {est.stars}".strip(), f"{_money(low)} to {_money(high)}"
-    return f"{est.effect:.3g} {est.stars}".strip(), f"{low:.3g} to {high:.3g}"
+    kind = kind_of(est, spec)
+    divisor = est.control_sd if kind == "sd" else 1.0
+    cell = f"{quantity(est.effect / divisor, spec.unit, kind)} {est.stars}".strip()
+    return cell, interval(low / divisor, high / divisor, spec.unit, kind)
+
+
+def impact_detail(results: EvaluationResults) -> list[dict[str, str]]:
+    """One row per group and outcome with n, standard error, p-value, control mean and missing count."""
+    rows = []
+    for group, impacts in results.impacts.items():
+        for spec in results.config.outcomes:
+            if spec.column not in impacts:
+                continue
+            est = impacts[spec.column]
+            kind = kind_of(est, spec)
+            divisor = est.control_sd if kind == "sd" else 1.0
+            cell, ci = format_effect(est, spec)
+            rows.append(
+                {
+                    "Group": group,
+                    "Outcome": spec.label,
+                    "Impact": cell,
+                    "95% confidence interval": ci,
+                    "Standard error": quantity(est.se / divisor, spec.unit, kind),
+                    "p-value": p_value(est.p_value),
+                    "People (treatment / control)": f"{est.n_treated:,} / {est.n_control:,}",
+                    "Control mean": f"{est.control_mean:.1f}%"
+                    if kind == "ppt"
+                    else quantity(est.control_mean, spec.unit, "natural"),
+                    "No outcome recorded": f"{est.n_missing_outcome:,}",
+                }
+            )
+    return rows
+
+
+def missing_sentences(results: EvaluationResults) -> list[str]:
+    """One sentence per estimate that left people out for want of an outcome."""
+    out = []
+    for group, impacts in results.impacts.items():
+        for spec in results.config.outcomes:
+            est = impacts.get(spec.column)
+            if est is not None and est.n_missing_outcome:
+                people = "person" if est.n_missing_outcome == 1 else "people"
+                out.append(
+                    f"{group}, {spec.label}: {est.n_missing_outcome:,} {people} with no outcome recorded "
+                    f"were left out, leaving {est.n:,}."
+                )
+    return out
+
+
+def subgroup_rows(results: EvaluationResults) -> dict[str, list[dict[str, str]]]:
+    """Subgroup effects with the outcome's unit, interval and p-values, per group."""
+    specs = {o.column: o for o in results.config.outcomes}
+    out: dict[str, list[dict[str, str]]] = {}
+    for group, analyses in results.subgroups.items():
+        rows = out.setdefault(group, [])
+        for a in analyses:
+            spec = specs.get(a.outcome, OutcomeSpec(a.outcome, a.outcome))
+            kind = "ppt" if a.unit == "ppt" else "natural"
+            for e in a.effects:
+                low, high = e.ci(95)
+                rows.append(
+                    {
+                        "outcome": spec.label,
+                        "subgroup": a.subgroup,
+                        "level": e.level,
+                        "effect": f"{quantity(e.effect, spec.unit, kind)} {e.stars}".strip(),
+                        "interval": interval(low, high, spec.unit, kind),
+                        "n": f"{e.n_treated:,} / {e.n_control:,}",
+                        "p": p_value(a.p_interaction),
+                        "p_holm": p_value(a.p_holm),
+                    }
+                )
+    return out
+
+
+def cace_rows(results: EvaluationResults) -> list[dict[str, str]]:
+    """Complier effects with the outcome's unit and interval, and the share receiving the service."""
+    specs = {o.column: o for o in results.config.outcomes}
+    rows = []
+    for group, by_outcome in results.cace.items():
+        for column, e in by_outcome.items():
+            spec = specs.get(column, OutcomeSpec(column, column))
+            kind = "ppt" if e.unit == "ppt" else "natural"
+            low, high = e.ci(95)
+            rows.append(
+                {
+                    "group": group,
+                    "outcome": spec.label,
+                    "effect": f"{quantity(e.effect, spec.unit, kind)} {e.stars}".strip(),
+                    "interval": interval(low, high, spec.unit, kind),
+                    "se": quantity(e.se, spec.unit, kind),
+                    "p": p_value(e.p_value),
+                    "share": percent(e.compliance),
+                }
+            )
+    return rows
+
+
+def coefficient_tables(results: EvaluationResults) -> list[dict[str, Any]]:
+    """Every coefficient of every impact model, for the appendix (NaN marks a term left out)."""
+    tables = []
+    for group, impacts in results.impacts.items():
+        for spec in results.config.outcomes:
+            est = impacts.get(spec.column)
+            if est is None:
+                continue
+            rows = [
+                {"term": name, "value": "left out (not identified)" if math.isnan(v) else f"{v:,.6g}"}
+                for name, v in est.coefficients.items()
+            ]
+            tables.append({"group": group, "outcome": spec.label, "rows": rows})
+    return tables
 
 
 def reported(est: ImpactEstimate, spec: OutcomeSpec) -> tuple[float, float, float]:
@@ -53,9 +166,12 @@ def impact_table(results: EvaluationResults, level: float = 95) -> pd.DataFrame:
     for group, impacts in results.impacts.items():
         row: dict[str, str] = {"Group": group}
         for spec in results.config.outcomes:
-            cell, interval = format_effect(impacts[spec.column], spec, level)
+            if spec.column not in impacts:
+                row[spec.label] = row[f"{spec.label} {int(level)}% CI"] = "not estimated"
+                continue
+            cell, ci = format_effect(impacts[spec.column], spec, level)
             row[spec.label] = cell
-            row[f"{spec.label} {int(level)}% CI"] = interval
+            row[f"{spec.label} {int(level)}% CI"] = ci
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -65,10 +181,13 @@ def impact_long(results: EvaluationResults) -> pd.DataFrame:
     rows = []
     for group, impacts in results.impacts.items():
         for spec in results.config.outcomes:
+            if spec.column not in impacts:
+                continue
             record = impacts[spec.column].as_dict()
             effect, low, high = reported(impacts[spec.column], spec)
             record.update(group=group, label=spec.label, report=spec.report, reported_effect=effect,
-                          reported_ci95_low=low, reported_ci95_high=high)  # fmt: skip
+                          reported_ci95_low=low, reported_ci95_high=high, dropped=list(impacts[spec.column].dropped),
+                          outcome_unit=spec.unit)  # fmt: skip
             rows.append(record)
     return pd.DataFrame(rows)
 
@@ -87,7 +206,7 @@ def economics_table(results: EvaluationResults) -> pd.DataFrame:
         for name, dist in econ.distributions.items():
             pct = dist.percentiles
             row[f"{name.capitalize()} 5th-95th percentile"] = f"{_pounds(pct['p5'])} to {_pounds(pct['p95'])}"
-            row[f"{name.capitalize()} P(return > £1)"] = f"{dist.prob_above_one:.0%}"
+            row[f"{name.capitalize()} chance of a return above £1"] = percent(dist.prob_above_one)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -144,6 +263,8 @@ def results_to_dict(results: EvaluationResults) -> dict[str, Any]:
             }
             for group, econ in results.economics.items()
         },
+        "notes": list(results.notes),
+        "provenance": results.provenance,
         "parameters": {
             name: {
                 "value": p.value,
