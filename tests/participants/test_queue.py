@@ -187,3 +187,10 @@ def test_queue_query_count_is_constant_as_referrals_grow(world, client_as) -> No
         _self_referral(world, f"Many{i}")
         refer(world, specialist=None, team=world.north, given_name=f"Staff{i}", nhs_number="")
     assert _queries(client) == few
+
+
+def test_public_form_states_the_services_promise(world, client) -> None:  # type: ignore[no-untyped-def]
+    world.service.response_working_days = 3
+    world.service.save()
+    body = client.get("/refer/").content.decode()
+    assert "will contact you within 3 working days" in body

@@ -133,6 +133,7 @@ def check(request: HttpRequest) -> HttpResponse:
             )
         wizard.clear()
         request.session["self_referral_service"] = svc.name
+        request.session["self_referral_days"] = svc.response_working_days
         return redirect("public:done")
     rows = [
         ("Service", svc.name, reverse("public:service")),
@@ -159,4 +160,8 @@ def done(request: HttpRequest) -> HttpResponse:
     service_name = request.session.get("self_referral_service")
     if not service_name:
         return redirect("public:start")
-    return render(request, "participants/public/done.html", {"service_name": service_name})
+    return render(
+        request,
+        "participants/public/done.html",
+        {"service_name": service_name, "days": request.session.get("self_referral_days", 5)},
+    )
