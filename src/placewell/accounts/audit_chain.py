@@ -162,7 +162,10 @@ class AuditChainReport:
 
 
 def _rows(chunk: int) -> Iterator[tuple[Any, ...]]:
-    columns = ", ".join(("id", *CONTENT, "chain_prev", "chain_hash"))
+    names = ("id", *CONTENT, "chain_prev", "chain_hash")
+    if connection.vendor == "sqlite":  # the text as stored, not through Django's slower datetime converter
+        names = tuple("CAST(at AS TEXT)" if n == "at" else n for n in names)
+    columns = ", ".join(names)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM accounts_auditevent ORDER BY id")  # noqa: S608
         while rows := cursor.fetchmany(chunk):
