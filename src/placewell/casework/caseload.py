@@ -21,6 +21,24 @@ from placewell.participants.models import Participant, Status
 
 OPEN_STATUSES = (Status.ACTIVE, Status.IN_WORK)
 
+DEFINITION = (
+    "The open caseload is everyone whose support has started and not ended (receiving support or in work). "
+    "Caseload per full-time specialist is the open caseload divided by the full-time equivalents of the "
+    "employment specialists holding it."
+)
+"""The one definition of caseload per full-time specialist, in the words every page that shows it uses."""
+
+
+def per_full_time(open_caseload: int | float | Decimal, fte: int | float | Decimal) -> Decimal | None:
+    """Caseload per full-time specialist: the open caseload divided by the full-time equivalents, unrounded
+    (``None`` without any). The one calculation behind the caseload pages, the home page's caseload against
+    target, the MI caseload chart and the fidelity evidence (``insight.mi``, IPS-25 caseload size), so they
+    cannot disagree on the same people and staff; pages round it to one decimal place for display."""
+    fte_d = Decimal(str(fte))
+    if fte_d <= 0:
+        return None
+    return Decimal(str(open_caseload)) / fte_d
+
 
 @dataclass(frozen=True)
 class CaseloadFigures:
@@ -37,9 +55,8 @@ class CaseloadFigures:
 
     @property
     def per_fte(self) -> Decimal | None:
-        if not self.fte:
-            return None
-        return (Decimal(self.open) / self.fte).quantize(Decimal("0.1"))
+        value = per_full_time(self.open, self.fte)
+        return None if value is None else value.quantize(Decimal("0.1"))
 
     @property
     def percent_of_target(self) -> int | None:

@@ -17,6 +17,7 @@ from decimal import Decimal
 import numpy as np
 from django.db.models import Count
 
+from placewell.casework import caseload as caseload_definition
 from placewell.casework.choices import Mode
 from placewell.insight import mi_jobs, queries
 from placewell.insight.scope import Period, Scope, fte_in_post
@@ -141,6 +142,11 @@ def contacts(scope: Scope, period: Period) -> Chart:
     )
 
 
+def _per_full_time(n: int, fte: Decimal) -> float | None:
+    value = caseload_definition.per_full_time(n, fte)
+    return None if value is None else float(value)
+
+
 def caseload(scope: Scope, period: Period) -> Chart:
     days = period.week_ends()
     counts = queries.caseload_on(scope, days)
@@ -149,14 +155,14 @@ def caseload(scope: Scope, period: Period) -> Chart:
     rows = [
         (
             f"{d:%-d %b %Y}",
-            [Cell(n), Cell(float(target), "number"), Cell(float(n / fte) if fte else None, "number")],
+            [Cell(n), Cell(float(target), "number"), Cell(_per_full_time(n, fte), "number")],
         )
         for d, n in zip(days, counts, strict=True)
     ]
     return Chart(
         "caseload",
         "Caseload over time against target",
-        "The open caseload (people whose support has started and not ended) at the end of each week, against "
+        f"{caseload_definition.DEFINITION} Shown at the end of each week, against "
         f"the service's target of {scope.service.caseload_target} per full-time specialist times the full-time "
         f"equivalents in post ({fte:g}).",
         ["Week ending", "Open caseload", "Target", "Per full-time specialist"],

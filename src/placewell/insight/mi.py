@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from placewell.accounts.models import Service, Team, User
+from placewell.casework import caseload
 from placewell.insight import mi_jobs, queries
 from placewell.insight.scope import Period, Scope, fte_in_post
 
@@ -57,6 +58,11 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def _per_full_time(average: float, fte: float) -> float | None:
+    value = caseload.per_full_time(average, fte)
+    return None if value is None else float(value)
+
+
 def _per(value: float, by: float) -> float | None:
     return value / by if by else None
 
@@ -82,11 +88,11 @@ def evidence(
         Figure(
             "average_caseload_per_fte",
             "Average caseload per full-time specialist",
-            _per(average, fte),
+            _per_full_time(average, fte),
             "participants per full-time specialist",
-            "The open caseload (people whose support has started and not ended: looking for work or in work) "
-            "counted at the end of each week of the period and averaged, divided by the full-time equivalents "
-            f"of the specialists in post ({fte:g}). IPS recommends 20 or fewer (DWP research report 1025, section 3.3).",
+            f"{caseload.DEFINITION} Here the open caseload is counted at the end of each week of the period "
+            f"and averaged, and the specialists in post have {fte:g} full-time equivalents between them. IPS "
+            "recommends 20 or fewer (DWP research report 1025, section 3.3).",
             round(average),
         )
     )

@@ -98,35 +98,47 @@ def engagements_by_week(scope: Scope, period: Period) -> dict[dt.date, tuple[int
     return out
 
 
-def first_face_to_face_in(scope: Scope, period: Period) -> QuerySet:
+def first_face_to_face_in(scope: Scope, period: Period, since: Subquery | None = None) -> QuerySet:
     """Per participant (a :func:`queries.per_person` queryset): the day of their first face-to-face employer
-    contact, for those for whom it fell in the period."""
-    firsts = queries.per_person(
-        queries.scoped(Through.objects.filter(engagement__face_to_face=True), scope),
-        Min("engagement__happened_on"),
-    )
+    contact, for those for whom it fell in the period. With ``since`` (a day per participant, correlated on
+    ``participant_id``), only contacts on or after that day count: a duration "from X to the first contact"
+    is measured to the first contact after X, never to one before it."""
+    contacts = Through.objects.filter(engagement__face_to_face=True)
+    if since is not None:
+        contacts = contacts.filter(engagement__happened_on__gte=since)
+    firsts = queries.per_person(queries.scoped(contacts, scope), Min("engagement__happened_on"))
     return firsts.filter(value__gte=period.start, value__lte=period.end)
 
 
 def support_to_first_employer_contact(scope: Scope, period: Period) -> np.ndarray:
-    """Days from starting support to the first face-to-face employer contact, for the people for whom that
-    contact fell in the period (the IPS-25 rapid job search figure). One query."""
+    """Days from starting support to the first face-to-face employer contact on or after that day, for the
+    people for whom that contact fell in the period (the IPS-25 rapid job search figure). One query.
+
+    A contact can be dated before support started (a contact recorded on someone's behalf while they were
+    still being referred, or entered later with its real, earlier date); measuring to it gave negative
+    durations ("-14 days"), so only contacts from the day support started count."""
     started = queries.per_person(
         queries.scoped(queries.support_start_events(), scope), queries.as_day(Min("at"))
     )
-    rows = queries.joined(first_face_to_face_in(scope, period), started)
+    rows = queries.joined(first_face_to_face_in(scope, period, queries.support_started_on()), started)
     return queries.days_apart((first, began) for _, first, began in rows)
 
 
 def engaged_to_first_employer_contact(scope: Scope, period: Period) -> np.ndarray:
-    """Days from being engaged (vocational profile started) to the first face-to-face employer contact, for
-    the people for whom that contact fell in the period. One query."""
+    """Days from being engaged (vocational profile started) to the first face-to-face employer contact on or
+    after that day, for the people for whom that contact fell in the period. One query."""
     from placewell.casework.models import ProfileVersion
 
     engaged = queries.per_person(
         queries.scoped(ProfileVersion.objects.all(), scope), queries.as_day(Min("created_at"))
     )
-    rows = queries.joined(first_face_to_face_in(scope, period), engaged)
+    first_profile = Subquery(
+        ProfileVersion.objects.filter(participant_id=OuterRef("participant_id"))
+        .order_by("created_at")
+        .annotate(day=queries.as_day(F("created_at")))
+        .values("day")[:1]
+    )
+    rows = queries.joined(first_face_to_face_in(scope, period, first_profile), engaged)
     return queries.days_apart((first, on) for _, first, on in rows)
 
 

@@ -57,6 +57,18 @@ def support_end_events() -> QuerySet[AuditEvent]:
     )
 
 
+def support_started_on(participant: str = "participant_id") -> Subquery:
+    """For a row with a participant (``participant`` names the column): the day their support started, or
+    null. The day is the local date of the start event, as ``as_day`` makes it."""
+    return Subquery(
+        support_start_events()
+        .filter(participant_id=OuterRef(participant))
+        .order_by("at")
+        .annotate(day=as_day(F("at")))
+        .values("day")[:1]
+    )
+
+
 def support_started_at() -> Subquery:
     """For a participant row: when their support started (a datetime), or null."""
     return Subquery(
@@ -228,9 +240,15 @@ def contact_summary(scope: Scope, period: Period) -> dict[str, int]:
 def referral_to_first_contact(scope: Scope, period: Period) -> np.ndarray:
     """Days from first referral to first contact, for the people whose first contact fell in the period.
     One query."""
-    first = per_person(
-        scoped(Contact.objects.filter(with_participant=True), scope), as_day(Min("happened_at"))
+    # Only contacts on or after the day of first referral: a contact dated before it (the referral entered
+    # later with an earlier contact on file) would give a negative number of days.
+    referred_on = Subquery(
+        Referral.objects.filter(participant_id=OuterRef("participant_id"))
+        .order_by("referral_date")
+        .values("referral_date")[:1]
     )
+    contacts = Contact.objects.filter(with_participant=True, happened_at__date__gte=referred_on)
+    first = per_person(scoped(contacts, scope), as_day(Min("happened_at")))
     first = first.filter(value__gte=period.start, value__lte=period.end)
     referred = per_person(scoped(Referral.objects.all(), scope), Min("referral_date")).filter(
         value__isnull=False
