@@ -194,3 +194,25 @@ def test_public_form_states_the_services_promise(world, client) -> None:  # type
     world.service.save()
     body = client.get("/refer/").content.decode()
     assert "will contact you within 3 working days" in body
+
+
+def test_administrator_sets_the_promise_on_the_service_settings_form(world, client_as) -> None:  # type: ignore[no-untyped-def]
+    from django.forms.models import model_to_dict
+
+    from placewell.accounts.forms import ServiceForm
+
+    client = client_as("ada")
+    page = client.get(f"/accounts/services/{world.service.pk}/").content.decode()
+    assert "Promised response time (working days)" in page
+    data = {
+        k: v for k, v in model_to_dict(world.service, fields=ServiceForm.Meta.fields).items() if v is not None
+    }
+    data["accepts_self_referrals"] = "on"
+    refused = client.post(f"/accounts/services/{world.service.pk}/", {**data, "response_working_days": "0"})
+    assert refused.status_code == 200
+    world.service.refresh_from_db()
+    assert world.service.response_working_days == 5
+    saved = client.post(f"/accounts/services/{world.service.pk}/", {**data, "response_working_days": "10"})
+    assert saved.status_code == 302
+    world.service.refresh_from_db()
+    assert world.service.response_working_days == 10
