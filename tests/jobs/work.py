@@ -33,3 +33,17 @@ def too_slow(value: int) -> str:
     from django_q.exceptions import TimeoutException
 
     raise TimeoutException("Task exceeded maximum timeout value (600 seconds)")
+
+
+def sleepy_first_time(seconds: float) -> str:
+    """Sleeps on its first attempt (long enough for the test to kill the worker), finishes on the next."""
+    import time
+
+    from placewell.jobs.models import Job
+    from placewell.jobs.runner import current_job_id
+
+    job = Job.objects.get(pk=current_job_id())
+    if job.attempts == 1:
+        progress(0, 1, "sleeping")
+        time.sleep(seconds)
+    return f"Finished on attempt {job.attempts}"

@@ -30,7 +30,6 @@ from django_q.exceptions import TimeoutException
 from placewell.jobs.models import Job
 
 log = logging.getLogger(__name__)
-GRACE_SECONDS = 60
 _current: contextvars.ContextVar[int | None] = contextvars.ContextVar("placewell_job", default=None)
 
 
@@ -46,7 +45,8 @@ class JobInputGone(JobFailed):
 def lease() -> dt.timedelta:
     """How long a running job may go without a heartbeat before it counts as abandoned: django-q2 stops a
     task after ``PLACEWELL_TASK_TIMEOUT`` seconds, so a job silent for longer than that has no worker."""
-    return dt.timedelta(seconds=int(getattr(settings, "PLACEWELL_TASK_TIMEOUT", 1800)) + GRACE_SECONDS)
+    timeout = int(getattr(settings, "PLACEWELL_TASK_TIMEOUT", 1800))
+    return dt.timedelta(seconds=timeout + int(getattr(settings, "PLACEWELL_TASK_GRACE_SECONDS", 60)))
 
 
 def max_attempts() -> int:

@@ -294,17 +294,18 @@ if PLACEWELL_TASK_BROKER != "database" and not PLACEWELL_TASK_BROKER.startswith(
         f"not {PLACEWELL_TASK_BROKER!r}"
     )
 # A job is stopped after PLACEWELL_TASK_TIMEOUT seconds (the full-size demo trial's analysis takes minutes);
-# a job whose worker died is offered to another worker once its lease (timeout + 60 s) has run out, up to
-# PLACEWELL_TASK_ATTEMPTS times in all, and then marked failed with the reason.
+# a job whose worker died is offered to another worker once its lease (the timeout plus
+# PLACEWELL_TASK_GRACE_SECONDS) has run out, up to PLACEWELL_TASK_ATTEMPTS times in all, then marked failed.
 PLACEWELL_TASK_TIMEOUT = env_int("PLACEWELL_TASK_TIMEOUT", 1800, minimum=10)
 PLACEWELL_TASK_ATTEMPTS = env_int("PLACEWELL_TASK_ATTEMPTS", 2, minimum=1)
+PLACEWELL_TASK_GRACE_SECONDS = env_int("PLACEWELL_TASK_GRACE_SECONDS", 60, minimum=1)
 PLACEWELL_JOB_FILE_DAYS = env_int("PLACEWELL_JOB_FILE_DAYS", 7, minimum=1)  # files jobs made, e.g. extracts
 Q_CLUSTER = {
     # One name per installation: every worker and web server of it shares the queue of this name.
     "name": env_str("PLACEWELL_TASK_QUEUE", "placewell"),
     "workers": env_int("PLACEWELL_TASK_WORKERS", 2, minimum=1),
     "timeout": PLACEWELL_TASK_TIMEOUT,
-    "retry": PLACEWELL_TASK_TIMEOUT + 60,
+    "retry": PLACEWELL_TASK_TIMEOUT + PLACEWELL_TASK_GRACE_SECONDS,
     "max_attempts": PLACEWELL_TASK_ATTEMPTS,
     "ack_failures": True,  # a failed job is recorded as failed (Placewell's job record says why), not redelivered
     "save_limit": 1000,
@@ -315,11 +316,6 @@ Q_CLUSTER = {
     **({"orm": "default"} if PLACEWELL_TASK_BROKER == "database" else {"redis": PLACEWELL_TASK_BROKER}),
 }
 
-# Logs go to standard error, as text or (PLACEWELL_LOG_FORMAT=json) one JSON object a line for a log
-# collector. An ordinary 403 or 404 is one line without a traceback (placewell.ops.logs).
-PLACEWELL_LOG_FORMAT = env_str("PLACEWELL_LOG_FORMAT", "text").strip().lower() or "text"
-if PLACEWELL_LOG_FORMAT not in {"text", "json"}:
-    raise SettingError(f"PLACEWELL_LOG_FORMAT must be text or json, not {PLACEWELL_LOG_FORMAT!r}")
 # When each schedule runs (five-field cron expressions, Europe/London time); "off" or empty turns one off.
 # Backups are off unless PLACEWELL_CRON_BACKUP is set. A malformed expression stops the server, naming it.
 PLACEWELL_SCHEDULES = {
