@@ -121,3 +121,34 @@ def test_the_command_reports_what_it_deleted(world, upload_folder) -> None:  # t
         "Deleted 0 uploads not imported in time, 1 left by finished imports and 0 that belonged to no import."
     )
     assert not storage.exists(job)
+
+
+@pytest.fixture
+def object_storage(settings):  # type: ignore[no-untyped-def]
+    """Uploads in a storage with no files on this machine's disk (Django's in-memory storage, like S3), so
+    reading goes through a private temporary copy."""
+    settings.PLACEWELL_IMPORT_DIR = ""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "imports": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    return storage.files()
+
+
+def test_an_import_from_object_storage_is_read_through_a_private_copy(world, object_storage) -> None:  # type: ignore[no-untyped-def]
+    job = uploaded(world, rows=4)
+    with storage.local_copy(job) as copy:
+        assert stat.S_IMODE(copy.parent.stat().st_mode) == 0o700 and copy.read_bytes().startswith(
+            b"external_id"
+        )
+    assert not copy.exists()  # the copy is gone once read
+    job = runner.run(runner.check(job))
+    assert job.state == ImportJob.State.DONE and job.counts["created"] == 4
+    assert not storage.exists(job) and object_storage.listdir(job.token)[1] == []  # no file is left
+
+
+def test_abandoned_uploads_are_purged_from_object_storage(world, object_storage) -> None:  # type: ignore[no-untyped-def]
+    job = runner.check(uploaded(world))
+    ImportJob.objects.filter(pk=job.pk).update(checked_at=timezone.now() - dt.timedelta(hours=25))
+    assert storage.purge_abandoned() == {"finished": 0, "expired": 1, "orphaned": 0}
+    assert object_storage.listdir(job.token)[1] == []

@@ -126,11 +126,8 @@ def local_copy(job: ImportJob) -> Iterator[Path]:
     """The upload as a file on this machine: the stored file itself on a filesystem storage, otherwise a
     private temporary copy, deleted when the block ends. Raises ``FileNotFoundError`` if it is gone."""
     store, name = files(), upload_name(job)
-    try:
-        local: Path | None = Path(store.path(name))
-    except NotImplementedError:
-        local = None
-    if local is not None:
+    if isinstance(store, FileSystemStorage):
+        local = Path(store.path(name))
         if not local.is_file():
             raise FileNotFoundError(f"The upload for import {job.pk} is no longer there")
         yield local
@@ -171,11 +168,7 @@ def _delete_folder(store: Storage, token: str) -> None:
         names = []
     for name in names:
         store.delete(f"{token}/{name}")
-    try:
-        Path(store.path(token)).rmdir()
-    except NotImplementedError:
-        pass  # object storage has no folders to remove
-    except OSError:
+    if isinstance(store, FileSystemStorage):  # object storage has no folders to remove
         shutil.rmtree(store.path(token), ignore_errors=True)
 
 
