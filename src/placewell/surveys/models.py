@@ -239,7 +239,11 @@ class Response(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.instrument_id} response of {self.participant}"
+        from placewell.engine.measures import INSTRUMENTS
+
+        instrument = INSTRUMENTS.get(self.instrument_id)
+        name = instrument.title if instrument is not None else self.instrument_id
+        return f"{name} response of {self.participant}"
 
     @property
     def is_partial(self) -> bool:
