@@ -466,7 +466,7 @@ class WithdrawalScope:
 def withdraw(
     *, by: User, participant: Participant, scope: str, reason: str = "", request: HttpRequest | None = None
 ) -> Participant:
-    """Withdrawal keeps the data gathered so far (seed 001, section 1.5); erasure is separate.
+    """Withdrawal keeps the data gathered so far (DWP research report 1025, section 1.5); erasure is separate.
 
     Refused (PermissionDenied) for a record outside ``by``'s scope, whoever calls it (``accounts.policy``).
     """
