@@ -13,7 +13,7 @@ the policy never confirms that someone is known to a service they cannot see.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -109,6 +109,22 @@ def require(user: User | AnonymousUser, perm: Perm) -> None:
     """Raise PermissionDenied (403) unless the user's role grants ``perm``."""
     if not has_perm(user, perm):
         raise PermissionDenied(f"Your role does not allow this ({perm}).")
+
+
+def require_in_scope(user: User | AnonymousUser, perm: Perm, *participants: Any) -> None:
+    """Raise PermissionDenied unless the role grants ``perm`` and every participant is within the user's scope.
+
+    Destructive and disclosing actions (erase, withdraw, transfer) call this themselves, not only their views,
+    so an import, a script or a future view that forgets to ask is still refused (OWASP ASVS 4.0, 4.1.3 and
+    4.2.1: least privilege, enforced on a trusted service layer). One query, against ``participant_scope``.
+    """
+    require(user, perm)
+    if not participants:
+        return
+    pks = {p.pk for p in participants}
+    model = type(participants[0])
+    if model._default_manager.filter(participant_scope(user), pk__in=pks).count() != len(pks):
+        raise PermissionDenied("This record is outside your caseload or service, so you cannot change it.")
 
 
 def participant_scope(user: User | AnonymousUser) -> Q:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
@@ -43,6 +44,14 @@ def analysable_trials(user: User | AnonymousUser) -> QuerySet[Trial]:
 
 def may_analyse(user: User | AnonymousUser, trial: Trial) -> bool:
     return analysable_trials(user).filter(pk=trial.pk).exists()
+
+
+def require_may_analyse(user: User | AnonymousUser, trial: Trial) -> None:
+    """Raise PermissionDenied unless ``user`` may analyse ``trial``: asked by the downloads themselves, so a
+    caller that forgot the page's check still cannot take a trial's dataset out of scope."""
+    require(user, Perm.ANALYSE_TRIALS)
+    if not may_analyse(user, trial):
+        raise PermissionDenied("This trial is outside the services you may analyse.")
 
 
 def get_trial(request: HttpRequest, pk: int) -> Trial:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from placewell.analysis import access
 from placewell.analysis.dataset import AnalysisDataset, build_dataset, read_parquet
 from placewell.analysis.models import AnalysisPlan, AnalysisRun
 from placewell.governance.dictionary import Column, dictionary_csv
 from placewell.governance.extract import to_csv
 from placewell.trials.models import Trial
+
+if TYPE_CHECKING:
+    from placewell.accounts.models import User
 
 STEM = "analysis_dataset"
 
@@ -30,8 +36,13 @@ def _rate(trial: Trial) -> float | None:
     return (plan.content.get("economics") or {}).get("cost_per_staff_hour") if plan else None
 
 
-def dataset_zip(trial: Trial) -> tuple[dict[str, bytes], AnalysisDataset]:
-    """Today's dataset of the trial (costs at the latest plan's cost per staff hour, if it gives one)."""
+def dataset_zip(trial: Trial, *, by: User | None) -> tuple[dict[str, bytes], AnalysisDataset]:
+    """Today's dataset of the trial (costs at the latest plan's cost per staff hour, if it gives one).
+
+    Refused (PermissionDenied) unless ``by`` may analyse the trial; ``None`` is the operator's command line.
+    """
+    if by is not None:
+        access.require_may_analyse(by, trial)
     ds = build_dataset(trial, cost_per_staff_hour=_rate(trial))
     csv_text = ds.csv()
     named = {
@@ -50,8 +61,13 @@ def dataset_zip(trial: Trial) -> tuple[dict[str, bytes], AnalysisDataset]:
     return named, ds
 
 
-def run_files(run: AnalysisRun) -> tuple[dict[str, bytes], int]:
-    """The exact dataset a run analysed, from the Parquet bytes it stored."""
+def run_files(run: AnalysisRun, *, by: User | None) -> tuple[dict[str, bytes], int]:
+    """The exact dataset a run analysed, from the Parquet bytes it stored.
+
+    Refused (PermissionDenied) unless ``by`` may analyse the run's trial; ``None`` is the operator's command line.
+    """
+    if by is not None:
+        access.require_may_analyse(by, run.trial)
     columns = [Column(**c) for c in run.dataset_columns]
     body = bytes(run.dataset_parquet or b"")
     frame = read_parquet(body).reset_index()[[c.name for c in columns]]

@@ -244,7 +244,7 @@ def run_dataset(request: HttpRequest, pk: int) -> HttpResponse:
     run = _finished(request, pk)
     if run.dataset_parquet is None:
         raise Http404("This run's stored dataset was removed after a participant's records were erased")
-    named, rows = run_files(run)
+    named, rows = run_files(run, by=request.user)  # type: ignore[arg-type]
     services.record_release(
         by=request.user,  # type: ignore[arg-type]
         trial=run.trial,
@@ -273,7 +273,7 @@ def trial_dataset(request: HttpRequest, trial: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("analysis:trial", trial=t.pk)
     try:
-        named, ds = dataset_zip(t)
+        named, ds = dataset_zip(t, by=request.user)  # type: ignore[arg-type]
     except pseudonyms.PseudonymKeyError as exc:
         messages.error(request, str(exc))
         return redirect("analysis:trial", trial=t.pk)

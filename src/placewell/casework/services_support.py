@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from placewell.accounts.models import Role
+from placewell.accounts.policy import Perm, require_in_scope
 from placewell.casework import choices
 from placewell.casework._common import A, CaseworkError, _log, _not_future, ensure_open
 from placewell.casework.models import BenefitsAdvice, EndingNotice, HealthLiaison, Transfer
@@ -120,7 +121,9 @@ def transfer(
 
     Every participant is checked before anything is saved. The participant's records stay with them, and the
     allocation itself changes through ``participants.services.assign`` so its audit trail is kept too.
+    Refused (PermissionDenied) if any of them is outside ``by``'s scope, whoever calls it (``accounts.policy``).
     """
+    require_in_scope(by, Perm.TRANSFER, *participants)
     if not participants:
         raise CaseworkError("Select at least one person to transfer", "participants")
     if not reason.strip():

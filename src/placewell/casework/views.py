@@ -221,13 +221,16 @@ def profile(request: HttpRequest, pk: int, version: int | None = None) -> HttpRe
 @login_required
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     p = participant_for(request, pk, Perm.EDIT_PARTICIPANT)
+    if not can_write(request, p):
+        # A closed record keeps its profile as it was: say so on the profile page rather than offer a form
+        # that cannot be saved (an error added to an unbound form was a server error).
+        messages.error(request, f"{p.full_name}'s record is closed, so the profile cannot change")
+        return redirect("casework:profile", pk=p.pk)
     current = services.current_profile(p)
     initial: dict[str, Any] = {f: getattr(current, f) for f in ProfileVersion.FIELDS} if current else {}
     form = ProfileForm(request.POST or None, initial=initial)
     form.prepare_initial(current)
-    if not can_write(request, p):
-        form.add_error(None, f"{p.full_name}'s record is closed, so the profile cannot change.")
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         values = {f: form.cleaned_data[f] for f in ProfileVersion.FIELDS}
         values["hours_wanted"] = values["hours_wanted"] or ""
         values["disclose"] = values["disclose"] or ""

@@ -16,15 +16,22 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from placewell.governance import pseudonyms, sources, sources_jobs, sources_mi
 from placewell.governance.dictionary import BOOLEAN, DATE, INTEGER, NUMBER, STRING, Column, dictionary_csv
 from placewell.web.exports import escape_frame
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from placewell.accounts.models import User
 
 Progress = Callable[[str], None]
 FORMATS = ("csv", "parquet")
@@ -269,3 +276,37 @@ def zipped(named: dict[str, bytes]) -> bytes:
         for name, body in named.items():
             archive.writestr(name, body)
     return sink.getvalue()
+
+
+def download(
+    *,
+    by: User,
+    service_ids: Sequence[int],
+    key: bytes,
+    fmt: str,
+    request: HttpRequest | None = None,
+) -> tuple[bytes, Extract]:
+    """The zipped extract (``fmt``, its dictionary and read-me) for ``by``, audited as an export.
+
+    Refused (PermissionDenied) unless ``by`` may see pseudonymised data of every service asked for, whoever
+    calls it: the policy (``accounts.policy``) is asked here, not only by the page.
+    """
+    from placewell.accounts.models import Service
+    from placewell.accounts.policy import Perm, require, services_in_scope
+    from placewell.governance import services
+
+    require(by, Perm.VIEW_PSEUDONYMISED)
+    ids = sorted(set(service_ids))
+    if not ids or Service.objects.filter(services_in_scope(by), pk__in=ids).count() != len(ids):
+        raise PermissionDenied("You may download extracts of your own organisation's services only.")
+    result = build_extract(ids, key)
+    body = zipped(files(result, [fmt]))
+    services.record_export(
+        by=by,
+        what="research extract",
+        rows=result.rows,
+        service_id=ids[0] if len(ids) == 1 else None,
+        changes={"services": ids, "format": fmt, "key_fingerprint": result.key_fingerprint},
+        request=request,
+    )
+    return body, result

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 
 from placewell.accounts.models import Service
 from placewell.accounts.policy import Perm, require, services_in_scope
-from placewell.governance import extract, pseudonyms, services
+from placewell.governance import extract, pseudonyms
 from placewell.governance.forms import ALL, ExtractForm
 
 
@@ -29,17 +29,8 @@ def research_extract(request: HttpRequest) -> HttpResponse:
         chosen = form.cleaned_data["service"]
         ids = [pk for pk, _ in in_scope] if chosen == ALL else [int(chosen)]
         fmt = form.cleaned_data["format"]
-        result = extract.build_extract(ids, key)
-        body = extract.zipped(extract.files(result, [fmt]))
+        body, _result = extract.download(by=request.user, service_ids=ids, key=key, fmt=fmt, request=request)  # type: ignore[arg-type]
         names = [name for pk, name in in_scope if pk in ids]
-        services.record_export(
-            by=request.user,  # type: ignore[arg-type]
-            what="research extract",
-            rows=result.rows,
-            service_id=ids[0] if len(ids) == 1 else None,
-            changes={"services": ids, "format": fmt, "key_fingerprint": result.key_fingerprint},
-            request=request,
-        )
         label = slugify(names[0]) if len(names) == 1 else "services"
         response = HttpResponse(body, content_type="application/zip")
         filename = f"research-extract-{label}-{timezone.localdate():%Y-%m-%d}.zip"

@@ -36,6 +36,7 @@ STAFF = [
     ("femi", "Femi", "Adeyemi", Role.SPECIALIST, "city"),
     ("tara", "Tara", "Whitfield", Role.TEAM_LEADER, "north"),
     ("mo", "Mohammed", "Hussain", Role.SERVICE_MANAGER, "brightpath"),
+    ("sian", "Sian", "Roberts", Role.SERVICE_MANAGER, "steps"),
     ("eve", "Eve", "Lindqvist", Role.EVALUATOR, None),
     ("adam", "Adam", "Clarke", Role.ADMINISTRATOR, None),
 ]
@@ -264,7 +265,7 @@ def _ensure_structure(progress: Callable[[str], None]) -> tuple[dict[str, Team],
             email=f"{username}@demo.placewell.invalid",
             role=role,
             team=teams.get(key or ""),
-            service=svc_bp if key == "brightpath" else None,
+            service={"brightpath": svc_bp, "steps": svc_steps}.get(key or ""),
             organisation=commissioner
             if role == Role.EVALUATOR
             else (brightpath if role == Role.ADMINISTRATOR else None),
@@ -449,7 +450,11 @@ def load(
     clock = DemoClock(rng)
     with transaction.atomic():
         teams, _ = _ensure_structure(progress)
-        manager = User.objects.get(username="mo")
+        # Each service's own manager agrees its erasures (erasure checks the manager's scope itself).
+        managers = {
+            u.service_id: u
+            for u in User.objects.filter(role=Role.SERVICE_MANAGER, username__in=["mo", "sian"])
+        }
         team_keys = list(TEAM_SHARES)
         for i in range(n_participants):
             # The first few cover every stage and team, so even a small demo shows them all.
@@ -460,7 +465,7 @@ def load(
             with clock.at(referred):
                 p = _make_participant(rng, team, clock.today, referred, stage)
             worker = p.specialist or User.objects.filter(team=team, role=Role.SPECIALIST).first()
-            _advance(rng, clock, p, worker, manager, stage, referred)  # type: ignore[arg-type]
+            _advance(rng, clock, p, worker, managers[team.service_id], stage, referred)  # type: ignore[arg-type]
             if (i + 1) % 50 == 0 or i + 1 == n_participants:
                 progress(f"Participants: {i + 1} of {n_participants}")
         for step in demo_steps():

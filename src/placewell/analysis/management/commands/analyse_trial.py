@@ -70,7 +70,7 @@ class Command(BaseCommand):
         }
         if not options["no_pdf"]:
             written["report.pdf"] = report.pdf(run)
-        named, rows = run_files(run)
+        named, rows = run_files(run, by=None)
         written.update(named)
         for name, body in written.items():
             (out / name).write_bytes(body)
