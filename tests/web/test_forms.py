@@ -118,6 +118,7 @@ ARGUMENTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "placewell.governance.forms.ExtractForm": lambda w: {"services": [(1, "North IPS"), (2, "South IPS")]},
     "placewell.participants.forms.AssignForm": lambda w: {"teams": _teams(w)},
     "placewell.participants.forms.ChooseRuleSetForm": lambda w: {"rule_sets": _rule_sets(w)},
+    "placewell.participants.forms.EraseForm": lambda w: {"service": w.service},
     "placewell.participants.forms.FilterForm": lambda w: {"teams": _teams(w), "specialists": _users(w)},
     "placewell.participants.forms.ReferralDetailsForm": lambda w: {"user": w.alice},
     "placewell.participants.forms.YesNoQuestionForm": lambda w: {"question": "Are they over 18?"},
