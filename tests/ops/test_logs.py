@@ -88,20 +88,3 @@ def test_a_malformed_log_format_stops_the_server_naming_the_variable() -> None:
     )
     assert done.returncode != 0
     assert "PLACEWELL_LOG_FORMAT must be text or json, not 'xml'" in done.stderr
-
-
-def test_a_malformed_cache_address_stops_the_server_naming_the_variable() -> None:
-    env = {
-        **os.environ,
-        "PLACEWELL_CACHE_URL": "memcached://x",
-        "DJANGO_SETTINGS_MODULE": "placewell.web.settings",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode != 0
-    assert "PLACEWELL_CACHE_URL must be database, locmem or a Redis address" in done.stderr
