@@ -159,3 +159,24 @@ def test_the_ledger_file_alone_re_erases_after_a_restore(world, tmp_path, backup
     person.refresh_from_db()
     assert result.erased_again == [person.pk] and person.status == Status.ERASED
     assert ErasureLedgerEntry.objects.count() == 1 and NHS not in _dump()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_person_referred_again_after_their_erasure_is_left_alone(world, backup_key) -> None:  # type: ignore[no-untyped-def]
+    """The ledger matches an NHS number only on records made before the erasure."""
+    from placewell.participants import services as ps
+    from placewell.participants.models import Status
+    from tests.conftest import refer
+
+    first = refer(world, nhs_number=NHS)
+    ps.erase(
+        by=world.mandy,
+        participant=first,
+        reason=ErasureReason(dt.date(2026, 11, 20), "role:caldicott_guardian"),
+    )
+    again = refer(world, nhs_number=NHS, given_name="Rowan")
+    out = io.StringIO()
+    call_command("reapply_erasures", stdout=out)
+    again.refresh_from_db()
+    assert again.status != Status.ERASED and again.nhs_number == NHS
+    assert "Erased 0 records again (ids: none); the ledger holds 1 erasures" in out.getvalue()

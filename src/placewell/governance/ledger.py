@@ -10,8 +10,8 @@ erases again every restored record the ledger names and puts the missing entries
 An entry holds HMAC-SHA256 keyed hashes (RFC 2104), never the identifiers: of the record's id, and of the
 NHS number (``pseudonyms.nhs_pseudonym``), both under a key derived from the site's ``SECRET_KEY``, which lives
 in the environment and not in the database or its backups. A record matches an entry by its id, or by its
-NHS number if it was created before the erasure (so a person referred again later, with new agreement, is
-not erased by their earlier request).
+NHS number, and only if it was created before the erasure (so a person referred again later, with new
+agreement, is not erased by their earlier request, nor a record of a database started afresh).
 """
 
 from __future__ import annotations
@@ -145,10 +145,10 @@ def reapply(entries: Iterable[Entry]) -> Reapplied:
     for person in Participant.objects.exclude(status=Status.ERASED).order_by("pk"):
         entry = merged.get(record_key(person.pk))
         key = nhs_key(person.nhs_number)
-        if entry is None and key and key in by_nhs and person.created_at <= by_nhs[key]:
+        if entry is None and key and key in by_nhs:
             entry = Entry(record_key(person.pk), key, by_nhs[key])
-        if entry is None:
-            continue
+        if entry is None or person.created_at > entry.erased_at:
+            continue  # a record made after the erasure is someone's new referral, or another database's
         services.erase_again_after_restore(
             participant=person, reason=ErasureReason.restored(entry.erased_at.date())
         )
