@@ -93,6 +93,33 @@ def test_cr2_matches_the_published_formula(small: pd.DataFrame, weights: str | N
     assert est.effect == pytest.approx(ref.params["t"], rel=REL)
 
 
+def test_cr2_with_cluster_fixed_effects_uses_the_pseudo_inverse(small: pd.DataFrame) -> None:
+    # Strata equal to the clusters make each I - H_gg singular; Bell and McCaffrey's adjustment then uses
+    # the Moore-Penrose inverse square root, written out here from a full eigendecomposition.
+    X = pd.concat(
+        [
+            sm.add_constant(small[["t", "age"]].astype(float)),
+            pd.get_dummies(small["site"], prefix="g", drop_first=True).astype(float),
+        ],
+        axis=1,
+    ).to_numpy()
+    y = small["y"].to_numpy()
+    groups = small["site"].to_numpy()
+    bread = np.linalg.inv(X.T @ X)
+    H = X @ bread @ X.T
+    e = y - H @ y
+    meat = np.zeros((X.shape[1], X.shape[1]))
+    for g in np.unique(groups):
+        idx = np.flatnonzero(groups == g)
+        vals, vecs = np.linalg.eigh(np.eye(len(idx)) - H[np.ix_(idx, idx)])
+        inv_root = np.where(vals > 1e-10, 1 / np.sqrt(np.clip(vals, 1e-10, None)), 0.0)
+        s = X[idx].T @ (vecs * inv_root) @ vecs.T @ e[idx]
+        meat += np.outer(s, s)
+    var = (bread @ meat @ bread)[1, 1]
+    est = estimate_itt(small, "y", "t", ["age"], strata="site", se="CR2", cluster="site")
+    assert est.se == pytest.approx(np.sqrt(var), rel=1e-7)
+
+
 def test_cr2_with_one_row_per_cluster_is_hc2(data: pd.DataFrame) -> None:
     df = data.assign(row=np.arange(len(data)))
     est = estimate_itt(df, "y", "t", ["age", "income"], se="CR2", cluster="row")

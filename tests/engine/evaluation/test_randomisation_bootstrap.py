@@ -172,6 +172,20 @@ def test_wild_cluster_bootstrap_equals_a_loop(data: pd.DataFrame, weight_type: s
     assert t_obs == pytest.approx(ref.tvalues[1], rel=1e-8)
 
 
+@pytest.mark.parametrize("tau0", [0.3, -1.0])
+def test_wild_cluster_bootstrap_under_another_null_equals_a_loop(data: pd.DataFrame, tau0: float) -> None:
+    # Imposing coef = tau0 is the same as imposing 0 on y - tau0 * t (the loop's way).
+    df = data.iloc[:300]
+    clusters = (df["specialist"].to_numpy() % 7).astype(np.intp)
+    X = sm.add_constant(df[["t", "age"]].astype(float)).to_numpy()
+    y = df["y"].to_numpy()
+    V, _ = bootstrap_weights(7, 200, "webb", np.random.default_rng(4))
+    t_obs, t_star = wcr_t_stats(X, y, clusters, 1, V, tau0)
+    np.testing.assert_allclose(t_star, loop_wcr(X, y - tau0 * X[:, 1], clusters, 1, V), rtol=1e-8)
+    ref = sm.OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": clusters})
+    assert t_obs == pytest.approx((ref.params[1] - tau0) / ref.bse[1], rel=1e-8)
+
+
 def test_wild_cluster_bootstrap_result(data: pd.DataFrame) -> None:
     df = data.assign(site=data["specialist"] % 8)
     res = wild_cluster_bootstrap(df, "y", "t", "site", ["age"], weight_type="rademacher", draws=999)
