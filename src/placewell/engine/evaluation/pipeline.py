@@ -153,6 +153,7 @@ def _columns_used(data: pd.DataFrame, config: EvaluationConfig) -> pd.DataFrame:
     ]  # fmt: skip
     present = list(dict.fromkeys(c for c in wanted if c and c in data.columns))
     frame = data[present]
+    frame.attrs = {}  # pandas deep-copies attrs on every column access; a run needs none of them
     text = [c for c in (config.group_column, *config.strata, *config.subgroups) if c in present]
     converted = {
         c: frame[c].astype("category")
