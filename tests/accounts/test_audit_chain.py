@@ -140,6 +140,9 @@ def test_the_backfill_chains_existing_events_and_the_scrub_clears_personal_data(
     audit.record(
         world.mandy, AuditEvent.Action.ERASE, "participant", 7, changes={"reason": "Asked by Rowan Example"}
     )
+    audit.record(
+        world.alice, AuditEvent.Action.STATUS, "participant", 8, summary="Closed: Rowan Example moved away"
+    )
     dirty = {
         "nhs": "Phoned about 943 476 5919 and 9434765919",
         "ni": "NI number QQ 12 34 56 C and AB123456D on file",
@@ -155,7 +158,7 @@ def test_the_backfill_chains_existing_events_and_the_scrub_clears_personal_data(
         cursor.execute("UPDATE accounts_auditevent SET chain_prev = '', chain_hash = ''")
         cursor.execute("DELETE FROM accounts_auditchainhead")
     assert not verify_audit_chain().ok
-    assert audit_scrub.scrub(AuditEvent) == 5
+    assert audit_scrub.scrub(AuditEvent) == 6
     assert audit_scrub.backfill(AuditEvent, AuditChainHead) == AuditEvent.objects.count()
     assert verify_audit_chain().ok
     dump = json.dumps([[e.summary, e.changes] for e in AuditEvent.objects.all()])
@@ -207,3 +210,12 @@ def test_concurrent_writers_never_fork_the_chain(world) -> None:  # type: ignore
     report = verify_audit_chain()
     assert report.ok, report.message
     assert report.checked == AuditEvent.objects.count()
+
+
+def test_closing_a_record_keeps_its_free_text_reason_out_of_the_audit_log(world, participant) -> None:  # type: ignore[no-untyped-def]
+    from placewell.participants import services
+
+    services.close(by=world.alice, participant=participant, reason="Rowan moved, new phone 07700 900123")
+    dump = json.dumps([[e.summary, e.changes] for e in AuditEvent.objects.all()])
+    assert "Rowan" not in dump and "07700" not in dump
+    assert AuditEvent.objects.filter(summary="Closed; the reason is on the record").exists()

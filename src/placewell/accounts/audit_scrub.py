@@ -3,7 +3,8 @@
 Used once, by the data migration ``accounts.0005`` (before the append-only trigger exists). Earlier versions
 kept an erasure's reason word for word, so a name, NHS number or telephone number typed there outlived the
 erasure (UK GDPR Article 17; ICO guidance "Right to erasure"). The reason of every erasure event is
-replaced; elsewhere, text that looks like an identifier is removed:
+replaced, and so is the free-text reason that closing a record wrote into its summary; elsewhere, text
+that looks like an identifier is removed:
 
 - NHS numbers: ten digits, often written 3-3-4 (NHS Data Dictionary, "NHS Number");
 - National Insurance numbers: two letters, six digits, a letter A to D (HMRC National Insurance Manual
@@ -53,6 +54,8 @@ def clean_event(action: str, summary: str, changes: Any) -> tuple[str, Any]:
     changes = dict(changes) if isinstance(changes, dict) else changes
     if action == "erase" and isinstance(changes, dict) and isinstance(changes.get("reason"), str):
         changes["reason"] = REASON_REMOVED
+    if action == "status" and summary.startswith("Closed: "):  # the closing reason, typed as free text
+        summary = "Closed; the reason is on the record"
     return redact(summary), _clean(changes)
 
 

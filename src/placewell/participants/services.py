@@ -447,7 +447,8 @@ def close(
     participant.closed_at = timezone.now()
     participant.closed_reason = reason.strip()[:200]
     participant.save(update_fields=["closed_at", "closed_reason", "updated_at"])
-    _set_status(participant, Status.CLOSED, by, f"Closed: {participant.closed_reason}", request)
+    # The reason is free text kept on the record (and erased with it), never in the append-only audit log
+    _set_status(participant, Status.CLOSED, by, "Closed; the reason is on the record", request)
     return participant
 
 
