@@ -5,6 +5,8 @@ invalid expression explained; an administrator sees the schedules. axe-core chec
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.utils import timezone
 
 from tests.conftest import PASSWORD
@@ -101,3 +103,43 @@ def test_administrator_sees_every_schedule(page, world) -> None:  # type: ignore
     page.wait_for_load_state()
     assert page.get_by_role("rowheader", name="Worker heartbeat").count() == 1
     assert_accessible(page)
+
+
+def test_evaluator_makes_a_research_extract_as_a_job_and_downloads_it(
+    page, world, settings, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Each format the form offers (its one service is chosen already), then the job's page with the file to
+    download, read back as a zip holding the chosen format."""
+    import io
+    import zipfile
+
+    from placewell.governance.pseudonyms import KEY_ENV, KEY_FILE_ENV
+    from placewell.jobs.models import Job
+
+    monkeypatch.setenv(KEY_ENV, "browser-extract-test-key-0123456789-abcdefgh")
+    monkeypatch.delenv(KEY_FILE_ENV, raising=False)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    sign_in(page, "evan", PASSWORD)
+    for fmt, label, member in (
+        ("csv", "CSV", "research_extract.csv"),
+        ("parquet", "Parquet", "research_extract.parquet"),
+    ):
+        page.goto("/governance/research-extract/")
+        assert_accessible(page)
+        page.get_by_label(label).check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Make the extract").click()
+        job = Job.objects.filter(kind="governance.extract").latest("pk")
+        assert job.args[2] == fmt and job.state == Job.State.SUCCEEDED
+        assert page.get_by_role("heading", name=job.label).is_visible()
+        assert_accessible(page)
+        with page.expect_download() as download:
+            page.get_by_role("link", name=f"Download {job.result_name}").click()
+        body = Path(download.value.path()).read_bytes()
+        assert member in zipfile.ZipFile(io.BytesIO(body)).namelist()
