@@ -356,3 +356,21 @@ def test_free_text_has_a_limit_unless_the_form_sets_its_own(world) -> None:  # t
         and not any(isinstance(v, validators.MaxLengthValidator) for v in field.validators)
     ]
     assert not unlimited, unlimited
+
+
+def test_a_box_of_free_text_tells_people_its_limit_as_they_type() -> None:
+    """GOV.UK Design System, "Character count": the limit is shown under the box (and counted down by GOV.UK
+    Frontend's script), so a long note is shortened before it is refused."""
+
+    class Note(GovukForm):
+        note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea)
+        short = forms.CharField(label="Reason", max_length=300, widget=forms.Textarea)
+        line = forms.CharField(label="Name")
+
+    form = Note()
+    note, short, line = (form[name].as_field_group() for name in ("note", "short", "line"))
+    assert 'data-module="govuk-character-count" data-maxlength="10000"' in note
+    assert "You can enter up to 10,000 characters" in note
+    assert 'aria-describedby="id_note-info"' in note and "govuk-js-character-count" in note
+    assert 'data-maxlength="300"' in short and "You can enter up to 300 characters" in short
+    assert "govuk-character-count" not in line

@@ -71,3 +71,19 @@ def instrument_name(instrument_id: str) -> str:
 
     instrument = INSTRUMENTS.get(str(instrument_id))
     return instrument.title if instrument is not None else str(instrument_id)
+
+
+@register.filter
+def character_limit(field: BoundField) -> int | None:
+    """The most characters a box of free text takes, for the GOV.UK character count component (which tells
+    people the limit as they type, before the form refuses a longer answer); None for other fields."""
+    if widget_kind(field) != "textarea":
+        return None
+    limit = getattr(field.field, "max_length", None)
+    return int(limit) if limit else None
+
+
+@register.filter
+def thousands(value: int) -> str:
+    """10000 as "10,000"."""
+    return f"{int(value):,}"
