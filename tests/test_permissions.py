@@ -77,6 +77,7 @@ def url_values(world, participant) -> dict[str, str]:  # type: ignore[no-untyped
         "api_token": "1",
         "rest": "no-such-endpoint/",
         "kind": "referrals",
+        "rule": "outreach",
     }
 
 

@@ -53,6 +53,7 @@ def test_change_service_settings_and_add_team(client_as, world) -> None:  # type
         "pre_employment_limit_months": "",
         "in_work_limit_months": "",
         "caseload_target": "0",
+        "response_working_days": "5",
         "public_description": "",
     }
     assert (

@@ -38,8 +38,8 @@ def test_alerts_grouped_by_kind_with_the_rule_once(world, client_as) -> None:  #
     assert body.count(alerts.RULES["outreach"]) == 1
     assert body.count(alerts.RULES["rapid_job_search"]) == 1
     assert body.index(worklist.HEADINGS["outreach"]) < body.index(worklist.HEADINGS["rapid_job_search"])
-    # Five shown per group, the rest behind "Show 2 more".
-    assert body.count("Show 2 more") == 2
+    # Three shown per group, the rest behind "Show 4 more".
+    assert body.count("Show 4 more") == 2
     # Each person's alert links to the action that clears it.
     assert f"/casework/participants/{people[0].pk}/contacts/#quick-contact" in body
     assert f"/employers/participants/{people[0].pk}/matches/" in body
