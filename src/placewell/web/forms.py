@@ -162,6 +162,7 @@ def govuk_messages(field: forms.Field, name: str = "") -> dict[str, str]:
         "invalid_list": choose,
         "invalid_pk_value": choose,
         "incomplete": f"Enter all of {lower}",
+        "unique": f"{label} is already in use: enter a different one",
     }
     if isinstance(field, forms.IntegerField):
         messages["invalid"] = f"{label} must be a whole number, like 3"
