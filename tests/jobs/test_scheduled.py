@@ -77,13 +77,12 @@ def test_the_audit_check_passes_on_an_intact_trail_and_fails_on_a_changed_one(wo
 
 
 def _lift_append_only() -> list[str]:
+    """What someone with the database owner's rights can do (accounts.audit_chain); rolled back with the test."""
     from django.db import connection
 
     from placewell.accounts import audit_chain
 
-    if connection.vendor == "sqlite":
-        return list(getattr(audit_chain, "SQLITE_DROP", []))
-    return ["ALTER TABLE accounts_auditevent DISABLE TRIGGER USER"]
+    return list(audit_chain.trigger_sql(connection.vendor, drop=True))
 
 
 def test_the_heartbeat_records_the_worker(db) -> None:
