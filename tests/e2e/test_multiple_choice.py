@@ -164,6 +164,24 @@ def test_a_trial_set_up_to_randomise_separately_by_two_factors(page, world) -> N
     assert sorted(trial.stratify_by) == ["employment_status", "work_history"]
     assert_accessible(page)
 
+    # The design page shows both saved factors ticked; every factor can be chosen, and one taken away again.
+    page.goto(f"/trials/{trial.pk}/design/")
+    assert_accessible(page)
+    assert page.get_by_role("checkbox", name="Employment status", exact=True).is_checked()
+    assert page.get_by_role("checkbox", name="Paid work in the last 2 years", exact=True).is_checked()
+    tick(page, "Health limits everyday activities")
+    save(page, "Continue")
+    trial.refresh_from_db()
+    assert sorted(trial.stratify_by) == ["activity_limitation", "employment_status", "work_history"]
+    page.goto(f"/trials/{trial.pk}/design/")
+    box = page.get_by_role("checkbox", name="Health limits everyday activities", exact=True)
+    assert box.is_checked()
+    box.focus()
+    page.keyboard.press("Space")
+    save(page, "Continue")
+    trial.refresh_from_db()
+    assert sorted(trial.stratify_by) == ["employment_status", "work_history"]
+
     # A site recruited by both teams.
     page.goto(f"/trials/{trial.pk}/sites/new/")
     assert_accessible(page)
