@@ -138,6 +138,17 @@ def test_cr1_matches_statsmodels_cluster(data: pd.DataFrame, se: str) -> None:
     assert est.p_value == pytest.approx(ref.pvalues["t"], rel=1e-6)
 
 
+def test_cr2_drops_a_term_the_data_cannot_identify(small: pd.DataFrame) -> None:
+    df = small.assign(flat=3.0, age_twice=2 * small["age"])
+    est = estimate_itt(df, "y", "t", ["age", "flat", "age_twice", "income"], se="CR2", cluster="site")
+    plain = estimate_itt(df, "y", "t", ["age", "income"], se="CR2", cluster="site")
+    assert set(est.dropped) == {"flat", "age_twice"}
+    assert np.isnan(est.coefficients["flat"])
+    assert est.se == pytest.approx(plain.se, rel=1e-9) and est.df == pytest.approx(plain.df, rel=1e-9)
+    hc2 = estimate_itt(df, "y", "t", ["age", "flat", "age_twice", "income"])
+    assert set(hc2.dropped) == set(est.dropped)
+
+
 def test_cr2_needs_a_cluster_column(data: pd.DataFrame) -> None:
     with pytest.raises(InvalidValueError, match="cluster column"):
         estimate_itt(data, "y", "t", se="CR2")

@@ -33,6 +33,7 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
+from placewell.engine.evaluation._ols import _equilibrate_keep, identified_columns
 from placewell.engine.evaluation.errors import CollinearityError, TooFewObservationsError
 
 _SINGULAR = 1e-10
@@ -50,6 +51,7 @@ class ClusterFit:
     n: int
     k: int
     n_clusters: int
+    dropped: tuple[str, ...] = ()
 
 
 def _adjust(Qg: NDArray[np.float64], B: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -85,8 +87,29 @@ def fit_cr2(
 ) -> ClusterFit:
     """Least squares of ``y`` on ``X`` with CR2 variances and df for the ``targets`` columns.
 
-    ``clusters`` holds integer codes ``0..G-1``. ``X`` is not modified.
+    ``clusters`` holds integer codes ``0..G-1``. ``X`` is not modified. Columns the data cannot identify
+    (constant, or a combination of others) are left out and named in ``dropped`` with NaN coefficients,
+    chosen exactly as :func:`placewell.engine.evaluation._ols.fit_wls` chooses them.
     """
+    n, k_all = X.shape
+    scaled = np.array(X, dtype=float, order="F")
+    _, _, constant = _equilibrate_keep(scaled, weights)
+    if weights is not None:
+        scaled *= np.sqrt(weights)[:, None]
+    keep = identified_columns(scaled.T @ scaled, list(targets), constant)
+    del scaled
+    lost = [names[t] for t in targets if t not in keep]
+    if lost:
+        raise CollinearityError(
+            f"{', '.join(lost)} cannot be separated from the other terms in the model (it does not vary, "
+            "or it is a combination of other columns), so its effect cannot be estimated"
+        )
+    dropped = tuple(names[j] for j in range(k_all) if j not in keep)
+    position = {j: i for i, j in enumerate(keep)}
+    all_targets = tuple(int(t) for t in targets)
+    targets = [position[t] for t in targets]
+    names = [names[j] for j in keep]
+    X = X[:, keep] if dropped else X
     n, k = X.shape
     if n <= k:
         raise TooFewObservationsError(f"{n} rows cannot estimate {k} coefficients")
@@ -98,9 +121,10 @@ def fit_cr2(
     Xs = X[order] if root_w is None else X[order] * root_w[:, None]
     ys = y[order] if root_w is None else y[order] * root_w
     Q, R = scipy.linalg.qr(Xs, mode="economic")
-    diag = np.abs(np.diag(R))
-    if diag.min() <= 1e-10 * diag.max():
-        involved = [names[int(j)] for j in np.flatnonzero(diag <= 1e-10 * diag.max())]
+    # |R_jj| / ||x_j|| is the square root of 1 - R^2 of column j on those before it (scale-free).
+    share = np.abs(np.diag(R)) / np.maximum(np.linalg.norm(Xs, axis=0), 1e-300)
+    if share.min() <= 1e-7:
+        involved = [names[int(j)] for j in np.flatnonzero(share <= 1e-7)]
         raise CollinearityError(
             f"columns {', '.join(involved)} are collinear with the others, so their separate effects "
             "cannot be estimated; drop one of them"
@@ -123,16 +147,19 @@ def fit_cr2(
         sq_norms[g] = np.einsum("ij,ij->j", U, U)
         Z[:, :, g] = (Qg.T @ U).T
     variance = np.einsum("gj,gj->j", scores, scores)
+    full = np.full(k_all, np.nan)
+    full[keep] = coef
     df = np.empty(len(tix))
     for j in range(len(tix)):
         M = np.diag(sq_norms[:, j]) - Z[j].T @ Z[j]
         df[j] = np.trace(M) ** 2 / np.sum(M * M)
     return ClusterFit(
-        coef=coef,
+        coef=full,
         variance=variance,
         df=df,
-        targets=tuple(int(t) for t in tix),
+        targets=all_targets,
         n=n,
         k=k,
         n_clusters=n_clusters,
+        dropped=dropped,
     )

@@ -273,6 +273,7 @@ def estimate_itt(
             coefficients={name: float(c) for name, c in zip(names, cr2.coef, strict=True)},
             df_inference=float(cr2.df[0]),
             adjustment=adjustment,
+            dropped=cr2.dropped,
         )
     fit = fit_wls(
         X,
