@@ -129,11 +129,12 @@ def append(events: Iterable[AuditEvent]) -> list[AuditEvent]:
     if not events:
         return events
     with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+        with connection.cursor() as cursor:  # plain SQL: this runs for every audited action
+            if connection.vendor == "postgresql":
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        last = AuditEvent.objects.order_by("-id").values_list("chain_hash", flat=True).first()
-        prev = last or GENESIS
+            cursor.execute("SELECT chain_hash FROM accounts_auditevent ORDER BY id DESC LIMIT 1")
+            last = cursor.fetchone()
+        prev = last[0] if last else GENESIS
         for event in events:
             if event.at is None:
                 event.at = _now()
