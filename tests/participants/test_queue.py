@@ -216,3 +216,12 @@ def test_administrator_sets_the_promise_on_the_service_settings_form(world, clie
     assert saved.status_code == 302
     world.service.refresh_from_db()
     assert world.service.response_working_days == 10
+
+
+def test_queue_shows_the_oldest_and_says_how_many_wait(world, client_as, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(queue, "QUEUE_LIMIT", 3)
+    for i in range(5):
+        _self_referral(world, f"Person{i}", dt.date(2026, 11, 2 + i))
+    body = client_as("mandy").get("/participants/queue/").content.decode()
+    assert "Showing the 3 oldest of 5." in body
+    assert "Person2 Waiting" in body and "Person3 Waiting" not in body

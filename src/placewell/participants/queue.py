@@ -26,7 +26,7 @@ from placewell.participants.models import Participant, Status
 DUE_SOON_WORKING_DAYS = 1
 WAITING_STATUSES = (Status.REFERRED, Status.ELIGIBLE, Status.AGREED, Status.ACTIVE, Status.IN_WORK)
 ANNOTATIONS = {"referred_on": Min("referrals__referral_date"), "route": Min("referrals__route")}
-QUEUE_LIMIT = 200  # rows shown on the page; the count above the table is of all of them
+QUEUE_LIMIT = 50  # rows shown on the page, oldest first; the count above the table is of all of them
 
 
 @lru_cache(maxsize=64)
@@ -126,9 +126,10 @@ class Queue:
         return sum(w.due_soon for w in self.rows)
 
 
-def queue_for(scope: Q, today: dt.date | None = None, limit: int = QUEUE_LIMIT) -> Queue:
-    """The waiting referrals matching ``scope``: how many, and the oldest ``limit`` with their standing.
-    Two queries."""
+def queue_for(scope: Q, today: dt.date | None = None, limit: int | None = None) -> Queue:
+    """The waiting referrals matching ``scope``: how many, and the oldest ``limit`` (``QUEUE_LIMIT``) with
+    their standing. Two queries."""
+    limit = QUEUE_LIMIT if limit is None else limit
     rows = waiting(Participant.objects.filter(scope))
     total = rows.count()
     return Queue(total, standing(list(rows[:limit]), today) if total else [])
