@@ -130,3 +130,17 @@ def test_financial_ratio_carries_the_correlation() -> None:
     independent = monte_carlo(inputs(CORR), params, draws=5_000, seed=3, independent=True)
     no_corr = monte_carlo(inputs(()), params, draws=5_000, seed=3)
     np.testing.assert_array_equal(independent["economic"].draws, no_corr["economic"].draws)
+
+
+def test_categorical_covariates_are_treated_as_in_estimate_itt(frame: pd.DataFrame) -> None:
+    from placewell.engine.evaluation import randomisation_inference
+
+    df = frame.assign(band=np.digitize(frame["age"], [30, 45, 60]))  # codes 0-3 that are categories
+    joint = joint_impacts(df, ["employed", "earn"], "t", ["band"], categorical=["band"])
+    for j, outcome in enumerate(["employed", "earn"]):
+        est = estimate_itt(df, outcome, "t", ["band"], categorical=["band"])
+        assert joint.se[j] == pytest.approx(est.se, rel=1e-8)
+        numeric = estimate_itt(df, outcome, "t", ["band"])
+        assert abs(est.effect - numeric.effect) > 1e-9  # the choice matters
+    ri = randomisation_inference(df, "earn", "t", ["band"], categorical=["band"], permutations=99)
+    assert ri.estimate == pytest.approx(estimate_itt(df, "earn", "t", ["band"], categorical=["band"]).effect)

@@ -185,6 +185,7 @@ def wild_cluster_bootstrap(
     weight_type: WeightType = "webb",
     seed: int = 0,
     level: float = 95,
+    categorical: Sequence[str] = (),
 ) -> BootstrapResult:
     """Restricted wild cluster bootstrap p-value and interval for the treatment effect (unweighted OLS).
 
@@ -205,6 +206,7 @@ def wild_cluster_bootstrap(
         strata=strata_cols,
         cluster=cluster,
         n_missing_outcome=0,
+        categorical=categorical,
     )
     assert design.clusters is not None
     parts = _parts(np.asarray(design.X, dtype=float), design.y, design.clusters, 1)

@@ -103,6 +103,7 @@ def joint_impacts(
     *,
     se: str = "HC2",
     binary: Mapping[str, bool] | None = None,
+    categorical: Sequence[str] = (),
 ) -> JointImpacts:
     """Impacts of ``treatment`` on each of ``outcomes`` with their joint covariance.
 
@@ -131,6 +132,7 @@ def joint_impacts(
             strata=strata_cols,
             cluster=None,
             n_missing_outcome=n_missing,
+            categorical=categorical,
         )
         is_binary = bool(np.isin(design.y, (0.0, 1.0)).all())
         if binary is not None and outcome in binary:

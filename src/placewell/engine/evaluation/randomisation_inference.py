@@ -284,6 +284,7 @@ def randomisation_inference(
     seed: int = 0,
     level: float = 95,
     exact: bool = False,
+    categorical: Sequence[str] = (),
 ) -> RandomisationResult:
     """Randomisation-inference p-value and interval for the effect of ``treatment`` on ``outcome``.
 
@@ -307,6 +308,7 @@ def randomisation_inference(
         strata=cell_cols,
         cluster=None,
         n_missing_outcome=0,
+        categorical=categorical,
     )
     Z = np.delete(design.X, 1, axis=1)
     codes = factor_codes(frame, cell_cols) if cell_cols else np.zeros(len(frame), dtype=np.intp)
