@@ -175,3 +175,25 @@ def test_a_full_caseload_home_fits_two_screens_and_reflows_at_390(browser, live_
         else:
             assert_no_horizontal_scroll(page)
         context.close()
+
+
+def test_team_leader_and_manager_homes_pass_axe_and_reflow_at_390(browser, live_server, world) -> None:  # type: ignore[no-untyped-def]
+    from placewell.participants import services
+
+    started = timezone.localdate() - dt.timedelta(days=40)
+    for specialist in (world.alice, world.bob):
+        supported(world, started=started, specialist=specialist)
+    with time_machine.travel(at(timezone.localdate() - dt.timedelta(days=9)), tick=False):
+        services.self_refer(service=world.service, given_name="Late", family_name="Referral")
+    for username, heading in (("tess", "Your team's alerts"), ("mandy", "Teams")):
+        for viewport in (DESKTOP, {"width": 390, "height": 844}):
+            context = browser.new_context(base_url=live_server.url, bypass_csp=True, viewport=viewport)
+            page = context.new_page()
+            sign_in(page, username, PASSWORD)
+            assert_accessible(page)
+            assert page.get_by_role("heading", name=heading).is_visible()
+            assert page.get_by_text("Late Referral").is_visible()
+            assert page.get_by_text("Overdue by").is_visible()
+            if viewport["width"] == 390:
+                assert_no_horizontal_scroll(page)
+            context.close()
