@@ -143,3 +143,14 @@ def test_an_invalid_expression_in_the_environment_stops_the_server_naming_it() -
     assert done.returncode != 0
     assert "PLACEWELL_CRON_AUDIT_CHECK must be a five-field cron expression" in done.stderr
     assert "'every night'" in done.stderr
+
+
+def test_a_duplicated_schedule_is_left_once(db) -> None:
+    """Two workers starting at once must not leave a schedule twice (it would run twice)."""
+    ensure_schedules()
+    original = Schedule.objects.get(name="Audit trail check")
+    Schedule.objects.create(
+        name=original.name, func=original.func, schedule_type=Schedule.CRON, cron="0 3 * * *"
+    )
+    assert ensure_schedules() == []
+    assert Schedule.objects.filter(name="Audit trail check").count() == 1

@@ -111,14 +111,31 @@ def expressions() -> dict[str, str]:
     return dict(getattr(settings, "PLACEWELL_SCHEDULES", {}))
 
 
+LOCK_ID = 5_005_005  # PostgreSQL advisory lock: one set-up at a time when several workers start together
+
+
 def ensure_schedules() -> list[str]:
-    """Create or update every planned schedule (idempotent); returns the names of those changed."""
-    from django_q.models import Schedule
+    """Create or update every planned schedule (idempotent); returns the names of those changed.
+
+    Several workers may start at once (a fleet): the set-up runs in one transaction holding an advisory lock
+    on PostgreSQL (SQLite's IMMEDIATE transactions already take one writer at a time), and any duplicate of a
+    schedule's name is removed, so each schedule exists once and runs once."""
+    from django.db import connection, transaction
 
     wanted = expressions()
     for key, expression in wanted.items():
         if expression and (problem := cron_problem(expression)):
             raise ScheduleError(f"PLACEWELL_CRON_{key}: {problem}. Fix it and start the worker again.")
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
+        return _ensure(wanted)
+
+
+def _ensure(wanted: dict[str, str]) -> list[str]:
+    from django_q.models import Schedule
+
     changed = []
     for planned in PLANNED:
         expression = wanted.get(planned.key, "")
@@ -129,6 +146,8 @@ def ensure_schedules() -> list[str]:
                 changed.append(planned.name)
             continue
         schedule = existing.first()
+        if schedule is not None:
+            existing.exclude(pk=schedule.pk).delete()
         if schedule is None:
             schedule = Schedule(name=planned.name, func=planned.func, schedule_type=Schedule.CRON, repeats=-1)
         elif schedule.cron == expression and schedule.func == planned.func:
