@@ -41,7 +41,8 @@ def test_the_extract_job_makes_the_file_for_its_requester(world, participant, ke
     assert job.state == Job.State.SUCCEEDED, job.failure
     assert job.result_name.startswith("research-extract-") and job.result_name.endswith(".zip")
     assert (files / job.result_file).is_file()
-    assert job.message == "Extract ready to download: 0 people"  # a referral who has not yet agreed is not in it
+    # A referral who has not yet agreed is not in the extract.
+    assert job.message == "Extract ready to download: 0 people"
     assert _exports() == 1
 
 
