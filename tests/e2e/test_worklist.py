@@ -196,4 +196,7 @@ def test_team_leader_and_manager_homes_pass_axe_and_reflow_at_390(browser, live_
             assert page.get_by_text("Overdue by").is_visible()
             if viewport["width"] == 390:
                 assert_no_horizontal_scroll(page)
+                page.goto("/participants/queue/")
+                assert_accessible(page)
+                assert_no_horizontal_scroll(page)
             context.close()
