@@ -161,7 +161,7 @@ def test_staff_administer_a_questionnaire_and_every_survey_page_is_accessible(pa
     r = Response.objects.get()
     assert (r.instrument_id, r.value, r.band, r.mode) == ("gad7", 14, "moderate", "phone")
 
-    page.get_by_role("link", name="gad7").click()
+    page.get_by_role("link", name="GAD-7", exact=True).click()
     assert_accessible(page)
     page.goto(f"/surveys/invitations/{baseline_invitation(person).pk}/")  # answered: closed
     assert_accessible(page)
