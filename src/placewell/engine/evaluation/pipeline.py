@@ -21,6 +21,7 @@ import pandas as pd
 
 from placewell.engine.evaluation._design import prepare_covariates
 from placewell.engine.evaluation._inference import holm
+from placewell.engine.evaluation._ols import one_blas_thread
 from placewell.engine.evaluation.cace import CaceEstimate, estimate_cace
 from placewell.engine.evaluation.config import EvaluationConfig, GroupSpec, OutcomeSpec
 from placewell.engine.evaluation.economics import (
@@ -196,7 +197,19 @@ def run_evaluation(
     config: EvaluationConfig,
     progress: Callable[[str], None] | None = None,
 ) -> EvaluationResults:
-    """Run the plan in ``config`` on ``data`` (one row per randomised person)."""
+    """Run the plan in ``config`` on ``data`` (one row per randomised person).
+
+    BLAS runs on one thread for the whole run (see :func:`placewell.engine.evaluation._ols.one_blas_thread`).
+    """
+    with one_blas_thread():
+        return _run(data, config, progress)
+
+
+def _run(
+    data: pd.DataFrame,
+    config: EvaluationConfig,
+    progress: Callable[[str], None] | None,
+) -> EvaluationResults:
     tick = progress or (lambda _label: None)
     if config.group_column and config.group_column not in data.columns:
         raise MissingColumnError(f"group column {config.group_column!r} not found in the data")
