@@ -65,6 +65,8 @@ def _forests(results: EvaluationResults) -> list[dict[str, Any]]:
         rows = []
         unit = "standard deviations"
         for group, impacts in results.impacts.items():
+            if spec.column not in impacts:  # not estimable in this group: listed in results.notes
+                continue
             est = impacts[spec.column]
             effect, low, high = reported(est, spec)
             rows.append((group, effect, low, high))
