@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from placewell.engine.evaluation import run_evaluation, write_report
+from placewell.engine.evaluation import InvalidValueError, run_evaluation, write_report
 from placewell.engine.evaluation.config import parse_config
 
 
@@ -92,3 +92,31 @@ def test_unidentifiable_terms_are_noted_and_the_run_goes_on(tmp_path) -> None:
     paths = write_report(results, tmp_path)
     html = paths["html"].read_text()
     assert "age_doubled could not be separated" in html and "left out" in html
+
+
+def test_text_in_a_numeric_covariate_stops_the_run_before_any_model() -> None:
+    df = trial()
+    df["age"] = df["age"].astype(object)
+    df.loc[7, "age"] = "unknown"
+    with pytest.raises(
+        InvalidValueError, match=r"'age' holds numbers but also the text 'unknown' in row 7\."
+    ):
+        run_evaluation(df, plan())
+
+
+def test_a_plan_can_declare_number_codes_categorical() -> None:
+    df = trial().assign(site_code=lambda f: f["site"].map({"north": 1, "south": 2, "east": 3}))
+    est = run_evaluation(df, plan(covariates=["age", "site_code"], categorical=["site_code"])).impacts["A"][
+        "y"
+    ]
+    X = pd.concat(
+        [
+            df[["t", "age"]],
+            df["period"].astype(float),
+            pd.get_dummies(df["site_code"], prefix="s", drop_first=True),
+        ],
+        axis=1,
+    ).astype(float)
+    ref = sm.OLS(df["y"], sm.add_constant(X)).fit(cov_type="HC2")
+    assert est.effect == pytest.approx(ref.params["t"], rel=1e-9)
+    assert est.se == pytest.approx(ref.bse["t"], rel=1e-9)
