@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html_join
 
 from placewell.accounts.models import Role, User
 from placewell.accounts.policy import Perm, participant_scope, referral_queue_scope, require
@@ -77,6 +78,7 @@ def referral_queue(request: HttpRequest) -> HttpResponse:
         if error is None:
             return redirect("participants:queue")
     found = queue.queue_for(referral_queue_scope(user))
+    staff = allocatable(user)
     services.record_list(
         by=user, participants=[w.participant for w in found.rows], what="referral queue", request=request
     )
@@ -86,7 +88,11 @@ def referral_queue(request: HttpRequest) -> HttpResponse:
         {
             "queue": found,
             "rows": found.rows,
-            "staff": allocatable(user),
+            "staff": staff,
+            # The same options in every row: built once, not once per row (50 rows by 10 or more specialists).
+            "staff_options": format_html_join(
+                "", '<option value="{}">{} ({})</option>', ((s.pk, str(s), s.team.name) for s in staff)
+            ),
             "error": error,
             "error_for": error_for,
             "chosen": request.POST.get("specialist", ""),
