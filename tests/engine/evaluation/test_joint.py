@@ -33,7 +33,7 @@ def frame(data: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def stacked_reference(df: pd.DataFrame, weights: str | None, strata: bool) -> np.ndarray:
+def stacked_reference(df: pd.DataFrame, weights: str | dict | None, strata: bool) -> np.ndarray:
     blocks = []
     for outcome in OUTCOMES:
         part = df[df[outcome].notna()]
@@ -50,7 +50,8 @@ def stacked_reference(df: pd.DataFrame, weights: str | None, strata: bool) -> np
             design[f"{c}@{outcome}"] = cols[c].to_numpy()
         design["__y"] = part[outcome].to_numpy() * (100.0 if outcome == "employed" else 1.0)
         design["__person"] = part.index.to_numpy()
-        design["__w"] = part[weights].to_numpy() if weights else 1.0
+        w_col = weights.get(outcome) if isinstance(weights, dict) else weights
+        design["__w"] = part[w_col].to_numpy() if w_col else 1.0
         blocks.append(design)
     long = pd.concat(blocks, ignore_index=True)
     X = long.drop(columns=["__y", "__person", "__w"])
@@ -61,7 +62,7 @@ def stacked_reference(df: pd.DataFrame, weights: str | None, strata: bool) -> np
     return fit.params[names].to_numpy(), fit.cov_params().loc[names, names].to_numpy()
 
 
-@pytest.mark.parametrize("weights", [None, "w"])
+@pytest.mark.parametrize("weights", [None, "w", {"y": "w"}])  # the last: only the survey outcome weighted
 @pytest.mark.parametrize("strata", [False, True])
 def test_hc0_joint_covariance_equals_the_stacked_regression(
     frame: pd.DataFrame, weights: str | None, strata: bool

@@ -98,7 +98,7 @@ def joint_impacts(
     outcomes: Sequence[str],
     treatment: str,
     covariates: Sequence[str] = (),
-    weights: str | None = None,
+    weights: str | Mapping[str, str | None] | None = None,
     strata: str | Sequence[str] | None = None,
     *,
     se: str = "HC2",
@@ -108,7 +108,9 @@ def joint_impacts(
     """Impacts of ``treatment`` on each of ``outcomes`` with their joint covariance.
 
     0/1 outcomes are reported in percentage points, as :func:`estimate_itt` reports them (override per
-    outcome with ``binary``). ``se`` is ``"HC2"`` (default) or ``"HC0"``.
+    outcome with ``binary``). ``se`` is ``"HC2"`` (default) or ``"HC0"``. ``weights`` is one weight
+    column for every outcome or a mapping from outcome to its own column (``None`` for unweighted), as
+    when survey outcomes carry non-response weights and administrative ones do not.
     """
     if se not in ("HC0", "HC2"):
         raise InvalidValueError(f'joint covariance supports se="HC2" or "HC0", not {se!r}')
@@ -120,7 +122,8 @@ def joint_impacts(
     effects = np.empty(len(outcomes))
     units: list[str] = []
     for j, outcome in enumerate(outcomes):
-        frame, n_missing = select_rows(data, outcome, [treatment, *strata_cols], weights)
+        w_col = weights.get(outcome) if isinstance(weights, Mapping) else weights
+        frame, n_missing = select_rows(data, outcome, [treatment, *strata_cols], w_col)
         treated = treatment_indicator(frame, treatment)
         design = build_design(
             frame,
@@ -128,7 +131,7 @@ def joint_impacts(
             treated,
             [(treatment, treated.astype(float))],
             list(covariates),
-            weights=weights,
+            weights=w_col,
             strata=strata_cols,
             cluster=None,
             n_missing_outcome=n_missing,
