@@ -158,3 +158,22 @@ def test_a_failed_schedule_run_shows_its_reason_not_a_traceback(db) -> None:
 
     stored = "Audit event 4 has been changed since it was written. : Traceback (most recent call last):\n  File x\nJobFailed: Audit"
     assert _outcome(stored) == "Audit event 4 has been changed since it was written."
+
+
+def test_the_jobs_page_makes_the_same_queries_for_3_jobs_as_for_30(client_as, world) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as("mandy")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/jobs/").status_code == 200
+        return len(captured)
+
+    for n in range(3):
+        _job(world.service, f"Job {n}", Job.State.FAILED, started_by=world.alice, failure="why")
+    few = queries()
+    for n in range(27):
+        _job(world.service, f"More {n}", Job.State.SUCCEEDED, started_by=world.bob)
+    assert queries() == few
