@@ -76,3 +76,9 @@ def test_report_has_every_coefficient_and_a_reproducibility_block(html: str) -> 
 def test_earnings_in_the_plans_currency(html: str, tmp_path: Path) -> None:
     impacts = html.split('id="impacts"')[1].split("</table>")[0]
     assert "£" in impacts and "€" not in impacts
+
+
+def test_no_negative_zero() -> None:
+    assert quantity(-0.001, "", "sd") == "0.00 sd"
+    assert quantity(-0.04, "", "ppt") == "0.0 ppt"
+    assert quantity(-0.2, "£", "natural", 0) == "£0"

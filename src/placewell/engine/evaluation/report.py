@@ -75,6 +75,11 @@ def _environment() -> jinja2.Environment:
     )
 
 
+def _fixed(x: float, places: int) -> str:
+    """``x`` with thousands separators at ``places`` decimals, never "-0.00"."""
+    return f"{0.0 if round(x, places) == 0 else x:,.{places}f}"
+
+
 def _forests(results: EvaluationResults) -> list[dict[str, Any]]:
     charts = []
     for i, spec in enumerate(results.config.outcomes):
@@ -89,7 +94,7 @@ def _forests(results: EvaluationResults) -> list[dict[str, Any]]:
         if not rows:
             continue
         unit = unit_name(spec.unit, kind)
-        title = f"{spec.label}: impact by group, with 95% confidence intervals ({unit})"
+        title = f"{spec.label}: impact by group, with 95% confidence intervals, in {unit}"
         places = 1 if kind == "ppt" else 2 if kind == "sd" or max(abs(r[1]) for r in rows) < 10 else 0
         charts.append(
             {
@@ -98,9 +103,9 @@ def _forests(results: EvaluationResults) -> list[dict[str, Any]]:
                 "rows": [
                     {
                         "group": g,
-                        "effect": f"{e:,.{places}f}",
-                        "low": f"{lo:,.{places}f}",
-                        "high": f"{hi:,.{places}f}",
+                        "effect": _fixed(e, places),
+                        "low": _fixed(lo, places),
+                        "high": _fixed(hi, places),
                     }
                     for g, e, lo, hi in rows
                 ],

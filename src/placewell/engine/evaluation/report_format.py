@@ -79,14 +79,19 @@ def unit_name(unit: str, kind: str) -> str:
     return unit or "units of the outcome"
 
 
+def _no_negative_zero(x: float, places: int) -> float:
+    """``x``, or 0.0 when it rounds to zero, so that "-0.00" never appears."""
+    return 0.0 if round(x, places) == 0 else x
+
+
 def quantity(x: float, unit: str, kind: str, places: int | None = None) -> str:
     """One number with its unit: "3.1 ppt", "-£1,234", "0.12 sd", "2.50 hours", "1,234.5"."""
     if math.isnan(x):
         return "not available"
     if kind == "ppt":
-        return f"{x:.1f} ppt"
+        return f"{_no_negative_zero(x, 1):.1f} ppt"
     if kind == "sd":
-        return f"{x:.2f} sd"
+        return f"{_no_negative_zero(x, 2):.2f} sd"
     dp = decimals(x) if places is None else places
     body = f"{abs(x):,.{dp}f}"
     sign = "-" if x < 0 and float(body.replace(",", "")) != 0 else ""
