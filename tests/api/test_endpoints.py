@@ -286,7 +286,7 @@ def test_filters_by_status_and_date(api_as, world) -> None:  # type: ignore[no-u
     )
     assert (
         api.get("/api/v1/participants/", {"date_from": "2027-01-02", "date_to": "2027-01-01"}).status_code
-        == 400
+        == 422
     )
 
 

@@ -31,7 +31,7 @@ def dated(rows: QuerySet[Any], field: str, query: dict[str, Any], is_datetime: b
     midnights, so the database can use its index."""
     start, end = query.get("date_from"), query.get("date_to")
     if start and end and start > end:
-        raise ApiError("invalid_request", "Parameter 'date_from' must not be after 'date_to'")
+        raise ApiError("validation_failed", "date_from: must not be after date_to")
     if start:
         rows = rows.filter(**{f"{field}__gte": _midnight(start) if is_datetime else start})
     if end:

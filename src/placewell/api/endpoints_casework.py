@@ -33,7 +33,14 @@ CONTACT_ITEM = (
 
 CONTACT_BODY = (
     Field("happened_at", "date-time", "When it happened, with its time zone; now or earlier", required=True),
-    Field("duration_minutes", "integer", "How long it took, 1 to 480 minutes", required=True),
+    Field(
+        "duration_minutes",
+        "integer",
+        "How long it took, 1 to 480 minutes",
+        required=True,
+        minimum=1,
+        maximum=480,
+    ),
     Field("mode", "string", "How it happened", required=True, choices=tuple(choices.Mode.values)),
     Field("place", "string", "Where it happened", required=True, choices=tuple(choices.Place.values)),
     Field("whom", "array", "Who it was with (default: the participant)", choices=tuple(choices.Whom.values)),
@@ -47,7 +54,9 @@ _TEXT.update(
     travel_areas=Field("travel_areas", "array", personal=True),
     hours_wanted=Field("hours_wanted", "string", choices=("", *choices.Hours.values), personal=True),
     pay_expectation=Field("pay_expectation", "string", max_length=200, personal=True),
-    travel_max_minutes=Field("travel_max_minutes", "integer", nullable=True, personal=True),
+    travel_max_minutes=Field(
+        "travel_max_minutes", "integer", nullable=True, personal=True, minimum=1, maximum=480
+    ),
     disclose=Field("disclose", "string", choices=("", *choices.Disclosure.values), personal=True),
     better_off_done=Field("better_off_done", "boolean", personal=True),
 )

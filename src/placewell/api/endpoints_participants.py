@@ -34,7 +34,12 @@ PARTICIPANT_ITEM = (
     Field("team_id", "integer", nullable=True),
     Field("specialist_id", "integer", nullable=True, personal=True),
     _choice("status", Status),
-    _choice("employment_status", choices.EmploymentStatus, "Employment status at referral"),
+    Field(
+        "employment_status",
+        "string",
+        "Employment status at referral; empty when not recorded",
+        choices=("", *choices.EmploymentStatus.values),
+    ),
     Field("created_at", "date-time"),
     Field("closed_at", "date-time", nullable=True),
     Field("withdrawn_from_service_at", "date-time", nullable=True),
@@ -171,8 +176,8 @@ def list_referrals(ctx: Request) -> tuple[int, Any]:
 
 
 REFER_BODY = (
-    Field("given_name", "string", "First name", required=True, max_length=100),
-    Field("family_name", "string", "Last name", required=True, max_length=100),
+    Field("given_name", "string", "First name", required=True, max_length=100, pattern=r"\S"),
+    Field("family_name", "string", "Last name", required=True, max_length=100, pattern=r"\S"),
     _choice("source", choices.ReferralSource, "Who referred them", required=True),
     Field("referral_date", "date", "The day of the referral, today or earlier", required=True),
     Field("team_id", "integer", "Their team: your own unless you manage the service", nullable=True),

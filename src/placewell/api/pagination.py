@@ -16,11 +16,20 @@ from django.db.models import QuerySet
 from placewell.api.errors import ApiError
 from placewell.api.registry import Field
 
+# A signed cursor (django.core.signing): URL-safe base64 of the position, a colon, and the 43-character
+# URL-safe base64 of its HMAC-SHA256 signature.
+CURSOR_PATTERN = "^[A-Za-z0-9_-]{1,150}:[A-Za-z0-9_-]{43}$"
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 PARAMS = (
-    Field("cursor", "string", "Where the previous page ended: its next_cursor", max_length=200),
+    Field(
+        "cursor",
+        "string",
+        "Where the previous page ended: its next_cursor",
+        max_length=200,
+        pattern=CURSOR_PATTERN,
+    ),
     Field(
         "limit",
         "integer",

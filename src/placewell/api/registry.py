@@ -23,14 +23,16 @@ from placewell.api.errors import ApiError
 # The JSON types a field may have, with the OpenAPI schema fragment for each.
 TYPES: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
-    "integer": {"type": "integer"},
+    # ids and counts fit a 32-bit signed integer (INT_LIMIT below); larger values are refused
+    "integer": {"type": "integer", "minimum": -(2**31), "maximum": 2**31 - 1},
     "number": {"type": "number"},
     "boolean": {"type": "boolean"},
-    "date": {"type": "string", "format": "date"},
-    "date-time": {"type": "string", "format": "date-time"},
+    # Dates and times from 1900 to 2999 (EARLIEST, LATEST below): the year says so in the pattern.
+    "date": {"type": "string", "format": "date", "pattern": "^(19[0-9]{2}|2[0-9]{3})-"},
+    "date-time": {"type": "string", "format": "date-time", "pattern": "^(19[0-9]{2}|2[0-9]{3})-"},
     "array": {"type": "array", "items": {"type": "string"}},
     "objects": {"type": "array", "items": {"type": "object"}},
-    "integers": {"type": "array", "items": {"type": "integer"}},
+    "integers": {"type": "array", "items": {"type": "integer", "minimum": -(2**31), "maximum": 2**31 - 1}},
     "object": {"type": "object"},
     # a participant: their id for staff, a pseudonym for evaluators (api.access.pseudonym)
     "participant": {"oneOf": [{"type": "integer"}, {"type": "string", "pattern": "^P-[0-9A-F]{16}$"}]},
@@ -53,6 +55,7 @@ class Field:
     max_length: int | None = None
     minimum: int | None = None
     maximum: int | None = None
+    pattern: str | None = None  # a regular expression a string must contain (JSON Schema: unanchored)
     personal: bool = False  # response items: never sent to a pseudonymised reader
 
     def schema(self) -> dict[str, Any]:
@@ -67,6 +70,8 @@ class Field:
             out["minimum"] = self.minimum
         if self.maximum is not None:
             out["maximum"] = self.maximum
+        if self.pattern is not None:
+            out["pattern"] = self.pattern
         if self.nullable:
             out["nullable"] = True
         if self.personal:
@@ -113,6 +118,8 @@ class Operation:
             codes.add(404)
         if self.body:
             codes |= {413, 415, 422}
+        if self.paginated:
+            codes.add(422)  # a limit out of range
         return sorted(codes)
 
 
@@ -184,6 +191,8 @@ def parse_value(f: Field, value: Any, where: str) -> Any:
             raise ApiError("validation_failed", f"{f.name}: must be {f.max_length} characters or fewer")
         if f.choices and value not in f.choices:
             raise _bad(where, f.name, f"must be one of {', '.join(f.choices)}")
+        if f.pattern is not None and re.search(f.pattern, value) is None:
+            raise _bad(where, f.name, "is not in the expected form")
         return value
     if kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
@@ -255,7 +264,7 @@ def parse_query(fields: tuple[Field, ...], query: Mapping[str, list[str]]) -> di
             raise _bad("Parameter", name, "must be given once")
         raw = values[0]
         if f.type == "integer":
-            if not re.fullmatch(r"-?\d{1,9}", raw):
+            if not re.fullmatch(r"-?\d{1,10}", raw):
                 raise _bad("Parameter", name, "must be a whole number")
             out[name] = parse_value(f, int(raw), "Parameter")
         else:

@@ -13,7 +13,7 @@ from typing import Any
 
 from placewell.api import pagination
 from placewell.api.errors import DESCRIPTIONS
-from placewell.api.registry import ROUTES, Field, Operation, Route
+from placewell.api.registry import INT_LIMIT, ROUTES, Field, Operation, Route
 
 SCHEMA_FILE = Path(__file__).with_name("openapi.json")
 VERSION = "1.0.0"
@@ -33,7 +33,12 @@ def _object(fields: tuple[Field, ...]) -> dict[str, Any]:
 
 def _parameters(route: Route, op: Operation) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": INT_LIMIT - 1},
+        }
         for name in route.path_params()
     ]
     params = op.params + (pagination.PARAMS if op.paginated else ())
@@ -109,7 +114,9 @@ def build() -> dict[str, Any]:
                 "'Authorization: Bearer <token>' (make one under Your account, API tokens). The token acts as "
                 "you, with your role's permissions. Lists are ordered by id and paged with an opaque cursor. "
                 'Every error has the shape {"error": code, "detail": message}. A method an endpoint '
-                "does not take is answered 405; a participant outside your scope is 404 whatever the method."
+                "does not take is answered 405; a participant outside your scope is 404 whatever the method. "
+                "Text must not contain the NUL character (400); a well-formed request that breaks a rule the "
+                "schema cannot state, such as a date in the future, is 422."
             ),
         },
         "servers": [{"url": "/"}],
