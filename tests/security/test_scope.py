@@ -133,3 +133,13 @@ def test_analysis_dataset_downloads_refuse_out_of_scope_users(world, outsiders, 
             dataset_zip(cohort.trial, by=by)
     named, _ds = dataset_zip(cohort.trial, by=world.evan)
     assert "analysis_dataset.csv" in named
+
+
+def test_reassign_refuses_out_of_scope_users(world, participant, outsiders) -> None:  # type: ignore[no-untyped-def]
+    """Moving a person to another team or specialist (``participants.services.assign``)."""
+    for by in (world.charlie, outsiders["manager"], outsiders["leader"], world.evan, world.ada):
+        with pytest.raises(PermissionDenied):
+            ps.assign(by=by, participant=participant, team=world.south, specialist=world.charlie)
+    _unchanged(participant)
+    ps.assign(by=world.mandy, participant=participant, team=world.south, specialist=world.charlie)
+    assert Participant.objects.get(pk=participant.pk).team_id == world.south.pk

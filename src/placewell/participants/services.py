@@ -234,6 +234,10 @@ def assign(
     specialist: User | None,
     request: HttpRequest | None = None,
 ) -> Participant:
+    """Move a person to a team and specialist of their service. Refused (PermissionDenied) for a record
+    outside ``by``'s scope, whoever calls it (``accounts.policy``); ``None`` is the system."""
+    if by is not None:
+        require_in_scope(by, Perm.EDIT_PARTICIPANT, participant)
     if team.service_id != participant.service_id:
         raise ParticipantError(f"Team {team.name} is not part of {participant.service.name}")
     if specialist is not None and specialist.team_id != team.pk:

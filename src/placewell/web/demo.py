@@ -435,8 +435,7 @@ def _advance(
             services.withdraw(by=by, participant=p, scope=rng.choice(["service", "research", "both"]))
     elif stage == "erased":
         erased_on = clock.day_after(started, 30, 300)
-        reference = f"DSR-{erased_on.year}-{p.pk:04d}"
-        reason = ErasureReason(erased_on - dt.timedelta(days=3), "role:data_protection_officer", reference)
+        reason = ErasureReason(erased_on - dt.timedelta(days=3), "role:data_protection_officer", "DSR-DEMO")
         with clock.at(erased_on):
             services.erase(by=manager, participant=p, reason=reason)
 

@@ -320,12 +320,13 @@ def build_design(
         names.extend(block.names if isinstance(block, _Factor) else (nm for nm, _ in block))
     X = np.zeros((n, len(names)), order="F")
     X[:, 0] = 1.0
+    flat = X.reshape(-1, order="F")  # a view: column j's rows are flat[j * n : (j + 1) * n]
     j = 1
     rows = np.arange(n)
     for block in blocks:
         if isinstance(block, _Factor):
             hit = block.codes >= 0
-            X[rows[hit], j + block.codes[hit]] = 1.0
+            flat[(j + block.codes[hit]) * n + rows[hit]] = 1.0
             j += len(block.names)
         else:
             for _, values in block:

@@ -140,7 +140,7 @@ def estimate_cace(
     Z[:, 1] = treated.astype(float)
     z_names = [treatment if j == 1 else n for j, n in enumerate(design.names)]
     first = fit_wls(
-        Z.copy(),
+        Z,  # modified in place; the fitted values below are formed from X
         d,
         names=z_names,
         targets=[1],
@@ -150,7 +150,8 @@ def estimate_cace(
     )
     # The instruments are the exogenous columns plus assignment, so projecting X on them changes only
     # the receipt column, whose projection is the first stage's fitted values: no second Z'Z is needed.
-    d_hat = Z @ np.nan_to_num(first.coef)
+    pi = np.nan_to_num(first.coef)
+    d_hat = X[:, 2:] @ pi[2:] + pi[0] + pi[1] * treated
     if first.dropped:  # terms the first stage could not identify are left out of the second stage too
         keep = [j for j, nm in enumerate(z_names) if nm not in first.dropped]
         X = np.asfortranarray(X[:, keep])
