@@ -435,7 +435,8 @@ def _advance(
             services.withdraw(by=by, participant=p, scope=rng.choice(["service", "research", "both"]))
     elif stage == "erased":
         erased_on = clock.day_after(started, 30, 300)
-        reason = ErasureReason(erased_on - dt.timedelta(days=3), "role:data_protection_officer", "DSR-DEMO")
+        reference = f"DSR-{erased_on.year}-{p.pk:04d}"
+        reason = ErasureReason(erased_on - dt.timedelta(days=3), "role:data_protection_officer", reference)
         with clock.at(erased_on):
             services.erase(by=manager, participant=p, reason=reason)
 
