@@ -185,3 +185,13 @@ def test_a_malformed_members_list_names_the_file(tmp_path: Path, capsys) -> None
     )
     err = _run(["evaluate", str(data), "--config", str(plan), "--out", str(tmp_path / "o")], capsys)
     assert str(plan) in err and "members must list the values of the group column" in err and "[True]" in err
+
+
+def test_blank_lines_at_the_end_are_ignored(tmp_path: Path) -> None:
+    data = tmp_path / "trial.csv"
+    _write(data, _trial_rows(), ",")
+    data.write_text(data.read_text() + "\n\n")
+    argv = ["--quiet", "evaluate", str(data), "--out", str(tmp_path / "o"), "--treatment", "arm",
+            "--outcome", "earnings", "--treated-value", "T", "--control-value", "C"]  # fmt: skip
+    assert main(argv) == 0
+    assert json.loads((tmp_path / "o" / "results.json").read_text())["impacts"][0]["n"] == 240

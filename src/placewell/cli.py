@@ -54,7 +54,12 @@ def read_table(path: Path) -> pd.DataFrame:
         delimiter = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
         delimiter = max(DELIMITERS, key=header.count) if any(d in header for d in DELIMITERS) else ","
+    # Blank lines are kept as rows so that row labels stay equal to line numbers; blank lines at the end
+    # of the file are then dropped.
     data = pd.read_csv(path, sep=delimiter, encoding="utf-8-sig", skip_blank_lines=False)
+    filled = data.notna().any(axis=1).to_numpy()
+    if filled.any() and not filled[-1]:
+        data = data.iloc[: int(filled.nonzero()[0][-1]) + 1]
     if data.empty:
         raise EvaluationError(
             f"{path}: the file has a header line but no data; add one line per randomised person"
