@@ -213,3 +213,15 @@ def test_every_writer_goes_through_the_helper() -> None:
             if WRITERS.search(line) and "escape_frame(" not in line and "def to_csv" not in line:
                 offenders.append(f"{name}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_analysis_dataset_download_escapes_names(formula_names, cohort, research_key) -> None:  # type: ignore[no-untyped-def]
+    from placewell.analysis.downloads import dataset_zip
+    from placewell.trials.models import Site
+
+    Site.objects.filter(trial=cohort.trial).update(name=FORMULA)
+    named, _ds = dataset_zip(cohort.trial, by=formula_names.evan)
+    text = named["analysis_dataset.csv"].decode()
+    assert "'" + FORMULA in cells(text)  # the site is in the dataset, escaped
+    assert risky_cells(text) == []
+    assert risky_cells(named["data_dictionary.csv"].decode()) == []
