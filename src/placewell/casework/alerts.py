@@ -20,7 +20,7 @@ Rules (DWP research report 1025, sections 1.4 and 3.3; IPS principles in DWP res
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Max, Q
@@ -56,6 +56,18 @@ RULES = {
     "not_told": f"A record closed in the last {ENDING_LOOKBACK_DAYS} days with no record that the person was told "
     "their support had ended. Nobody should be unsure whether they have been discharged.",
 }
+
+
+# Kinds of alert other apps add (``register_source``): each finds its alerts for open participants.
+AlertSource = Callable[[Sequence[Participant], dt.date], list["Alert"]]
+_SOURCES: dict[str, AlertSource] = {}
+
+
+def register_source(rule: str, rule_text: str, source: AlertSource) -> None:
+    """Add a kind of alert from another app: its rule in words, and a function that finds its alerts for a
+    list of open participants (``service`` selected) in one query. Called from an ``AppConfig.ready``."""
+    RULES[rule] = rule_text
+    _SOURCES[rule] = source
 
 
 @dataclass(frozen=True)
@@ -150,6 +162,7 @@ def alerts_for(
     """Alerts for open participants (``service`` selected), most urgent first.
 
     Three queries, or none when the caller passes the contact summary and support dates it already has.
+    Each registered source adds one more.
     """
     today = today or timezone.localdate()
     open_ = [p for p in participants if p.status in OPEN_STATUSES]
@@ -160,6 +173,8 @@ def alerts_for(
     for p in open_:
         last, employer = contacts.get(p.pk, (None, None))
         out += _participant_alerts(p, dates.get(p.pk, SupportDates()), last, employer, today)
+    for source in _SOURCES.values():
+        out += source(open_, today)
     out.sort(key=lambda a: (not a.urgent, a.due or today, a.participant.pk))
     return out
 

@@ -50,6 +50,16 @@ SHOWN_PER_GROUP = 3
 PROMISE_HORIZON_DAYS = 7
 
 
+def register_kind(rule: str, heading: str, action: tuple[str, str, str]) -> None:
+    """Give a kind of alert another app adds (``alerts.register_source``) its heading and clearing action:
+    (label, URL name taking the participant's id, anchor). It is listed after the built-in kinds."""
+    global KIND_ORDER
+    HEADINGS[rule] = heading
+    ACTIONS[rule] = action
+    if rule not in KIND_ORDER:
+        KIND_ORDER = (*KIND_ORDER, rule)
+
+
 @dataclass(frozen=True)
 class Item:
     alert: alerts.Alert

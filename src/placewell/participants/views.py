@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from placewell.accounts.models import Role, Team, User
@@ -224,6 +225,10 @@ def change_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, done)
+        # The first meeting's result page goes on to book the first appointment (a path on this site only).
+        then = request.POST.get("next", "")
+        if then.startswith("/") and url_has_allowed_host_and_scheme(then, allowed_hosts={request.get_host()}):
+            return redirect(then)
     return redirect("participants:detail", pk=p.pk)
 
 

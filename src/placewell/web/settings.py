@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "placewell.governance",
     "placewell.analysis",
     "placewell.imports",
+    "placewell.appointments",
     "django_q",
     "placewell.jobs",
     "placewell.ops",

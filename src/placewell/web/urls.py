@@ -22,6 +22,7 @@ urlpatterns = [
     path("analysis/", include("placewell.analysis.urls")),
     path("imports/", include("placewell.imports.urls")),
     path("jobs/", include("placewell.jobs.urls")),
+    path("appointments/", include("placewell.appointments.urls")),
     path("", include("placewell.ops.urls")),  # /healthz and /readyz
 ]
 

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class AppointmentsConfig(AppConfig):
+    name = "placewell.appointments"
+    label = "appointments"
+    verbose_name = "Appointments"
+
+    def ready(self) -> None:
+        from placewell.appointments import alerts, panels
+        from placewell.web.extensions import ParticipantPanel, register_participant_panel
+
+        register_participant_panel(
+            ParticipantPanel(
+                key="appointments",
+                template="appointments/_participant_panel.html",
+                context=panels.participant,
+                order=15,
+            )
+        )
+        alerts.register()
