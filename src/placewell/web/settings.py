@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "placewell.analysis",
     "placewell.imports",
     "placewell.appointments",
+    "placewell.messaging",
+    "placewell.documents",
     "django_q",
     "placewell.jobs",
     "placewell.ops",
@@ -278,8 +280,16 @@ def _file_storage(folder: str) -> dict[str, object]:
 STORAGES = {
     "default": _file_storage("files"),
     "imports": _file_storage("imports"),
+    "documents": _file_storage("documents"),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Documents on a participant's record (placewell.documents): the largest file accepted, and the virus
+# scanner every file passes before anyone can open it: none, clamd (ClamAV's daemon at PLACEWELL_CLAMD_ADDRESS,
+# unix:///path/to/clamd.ctl or tcp://host:3310), or the dotted path of a function taking the file's bytes.
+PLACEWELL_DOCUMENT_MAX_BYTES = env_int("PLACEWELL_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+PLACEWELL_DOCUMENT_SCANNER = env_str("PLACEWELL_DOCUMENT_SCANNER", "none").strip() or "none"
+PLACEWELL_CLAMD_ADDRESS = env_str("PLACEWELL_CLAMD_ADDRESS", "unix:///var/run/clamav/clamd.ctl")
 
 # Public self-referral form: submissions allowed per address per hour.
 PLACEWELL_SELF_REFERRAL_RATE = env_int("PLACEWELL_SELF_REFERRAL_RATE", 5, minimum=1)
@@ -328,6 +338,7 @@ PLACEWELL_SCHEDULES = {
     "REAPER": env_str("PLACEWELL_CRON_REAPER", "*/5 * * * *"),
     "IMPORT_UPLOADS": env_str("PLACEWELL_CRON_IMPORT_UPLOADS", "15 * * * *"),  # hourly
     "HEARTBEAT": "* * * * *",
+    "MESSAGES": env_str("PLACEWELL_CRON_MESSAGES", "*/5 * * * *"),  # reminders, morning texts, retries
 }
 for _key, _cron in list(PLACEWELL_SCHEDULES.items()):
     PLACEWELL_SCHEDULES[_key] = "" if _cron.strip().lower() in {"", "off"} else " ".join(_cron.split())
@@ -338,6 +349,39 @@ for _key, _cron in list(PLACEWELL_SCHEDULES.items()):
             f"PLACEWELL_CRON_{_key} must be a five-field cron expression (minute hour day-of-month month "
             f"day-of-week, e.g. '0 7 1 * *') or off, not {_cron!r}"
         )
+
+# Messages to participants (placewell.messaging). Email goes through Django's SMTP backend (EMAIL_HOST and
+# friends); text messages through the outbox (development: nothing leaves, service managers read the outbox
+# page) or GOV.UK Notify (PLACEWELL_SMS_BACKEND=notify with an API key and a template whose content is
+# ((body))). Reminders go the given numbers of minutes before an appointment (default two days and two hours).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Placewell <no-reply@placewell.invalid>")
+PLACEWELL_SMS_BACKEND = env_str("PLACEWELL_SMS_BACKEND", "outbox").strip().lower() or "outbox"
+if PLACEWELL_SMS_BACKEND not in {"outbox", "notify"}:
+    raise SettingError(f"PLACEWELL_SMS_BACKEND must be outbox or notify, not {PLACEWELL_SMS_BACKEND!r}")
+PLACEWELL_NOTIFY_API_KEY = env_str("PLACEWELL_NOTIFY_API_KEY", "")
+PLACEWELL_NOTIFY_SMS_TEMPLATE_ID = env_str("PLACEWELL_NOTIFY_SMS_TEMPLATE_ID", "")
+if PLACEWELL_SMS_BACKEND == "notify" and not (PLACEWELL_NOTIFY_API_KEY and PLACEWELL_NOTIFY_SMS_TEMPLATE_ID):
+    raise SettingError(
+        "PLACEWELL_SMS_BACKEND=notify needs PLACEWELL_NOTIFY_API_KEY and PLACEWELL_NOTIFY_SMS_TEMPLATE_ID"
+    )
+PLACEWELL_CONTACT_PHONE = env_str("PLACEWELL_CONTACT_PHONE", "0300 123 4567")
+PLACEWELL_CONTACT_EMAIL = env_str("PLACEWELL_CONTACT_EMAIL", "")
+PLACEWELL_MESSAGE_ATTEMPTS = env_int("PLACEWELL_MESSAGE_ATTEMPTS", 3, minimum=1)
+PLACEWELL_MESSAGE_RETRY_MINUTES = env_int("PLACEWELL_MESSAGE_RETRY_MINUTES", 10, minimum=1)
+_offsets = env_list("PLACEWELL_REMINDER_OFFSETS_MINUTES", ["2880", "120"])  # e.g. "2880,120"
+if not all(o.isdigit() and int(o) > 0 for o in _offsets):
+    raise SettingError(
+        f"PLACEWELL_REMINDER_OFFSETS_MINUTES must be whole numbers of minutes separated by commas, such as "
+        f"2880,120 for two days and two hours before, not {','.join(_offsets)!r}"
+    )
+PLACEWELL_REMINDER_OFFSETS_MINUTES = [int(o) for o in _offsets]
 
 # Logs go to standard error, as text or (PLACEWELL_LOG_FORMAT=json) one JSON object a line for a log
 # collector. An ordinary 403 or 404 is one line without a traceback (placewell.ops.logs).
