@@ -16,8 +16,9 @@ def test_demo_loads_once_with_every_stage(db) -> None:  # type: ignore[no-untype
     counts = Counter(Participant.objects.values_list("status", flat=True))
     assert set(counts) == {s.value for s in Status}
     roles = Counter(User.objects.values_list("role", flat=True))
-    # Six specialists (other demo steps, such as the full-size trial, may add their own staff).
-    assert roles[Role.SPECIALIST] >= 6 and roles[Role.TEAM_LEADER] == 1 and roles[Role.SERVICE_MANAGER] == 1
+    # Six specialists (other demo steps, such as the full-size trial, may add their own staff), and a manager
+    # for each of the two services, who agrees that service's erasures.
+    assert roles[Role.SPECIALIST] >= 6 and roles[Role.TEAM_LEADER] == 1 and roles[Role.SERVICE_MANAGER] == 2
     assert roles[Role.EVALUATOR] == 1 and roles[Role.ADMINISTRATOR] == 1
     before = (Participant.objects.count(), User.objects.count(), Organisation.objects.count())
     call_command("load_demo", participants=120, stdout=open("/dev/null", "w"))  # noqa: SIM115
