@@ -52,6 +52,7 @@ class Perm(StrEnum):
     ANALYSE_TRIALS = "analysis.run"  # analysis plans, datasets and runs of trials in scope (analysis.access)
     VIEW_JOBS = "jobs.view"  # the background jobs of one's own service: queued, running, failed, finished
     VIEW_SCHEDULES = "jobs.schedules"  # the schedules with their last and next run and outcome
+    VIEW_OUTBOX = "messaging.outbox"  # the development outbox: texts and letters that would have been sent
 
 
 _CASEWORK = {
@@ -82,7 +83,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _CASELOAD_OVERSIGHT
         | _FIDELITY_REVIEWS
         | {Perm.ERASE, Perm.VIEW_AUDIT, Perm.MONITOR_TRIALS, Perm.CONFIGURE_TRIALS}
-        | {Perm.IMPORT_DATA, Perm.VIEW_JOBS, Perm.VIEW_SCHEDULES}
+        | {Perm.IMPORT_DATA, Perm.VIEW_JOBS, Perm.VIEW_SCHEDULES, Perm.VIEW_OUTBOX}
     ),
     Role.EVALUATOR: frozenset(
         {

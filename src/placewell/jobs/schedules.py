@@ -76,6 +76,12 @@ PLANNED = [
         admin_only=True,
     ),
     Planned(
+        "MESSAGES",
+        "Messages and reminders",
+        "placewell.messaging.services.sweep",
+        "Queues appointment reminders that are due and sends waiting messages (texts held overnight, retries).",
+    ),
+    Planned(
         "HEARTBEAT",
         "Worker heartbeat",
         "placewell.jobs.runner.heartbeat",
