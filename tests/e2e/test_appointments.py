@@ -5,6 +5,7 @@ every page on the way (WCAG 2.2 AA)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -183,7 +184,7 @@ def test_not_attended_and_the_diary_at_390px(browser, live_server, world) -> Non
         page.goto(f"/appointments/diary/?day={earlier:%Y-%m-%d}&view=week")
         assert_accessible(page)
         assert_no_horizontal_scroll(page)
-        page.get_by_role("button", name="Did not attend: Sam Lee").click()
+        page.get_by_role("button", name=re.compile(r"^Did not attend\s*: Sam Lee$")).click()
         page.get_by_text("Recorded as not attended").wait_for()
         missed.refresh_from_db()
         assert missed.status == "did_not_attend"

@@ -98,7 +98,7 @@ def new_feed(*, by: User) -> str:
 @transaction.atomic
 def revoke_feed(*, by: User) -> None:
     CalendarFeed.objects.filter(specialist=by).delete()
-    audit.record(by, AuditEvent.Action.DELETE, "calendar_feed", by.pk, summary="Turned off the calendar feed")
+    audit.record(by, AuditEvent.Action.UPDATE, "calendar_feed", by.pk, summary="Turned off the calendar feed")
 
 
 @login_required
