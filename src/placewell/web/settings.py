@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "placewell.analysis",
     "placewell.imports",
     "placewell.appointments",
-    "placewell.appointments",
     "placewell.messaging",
     "placewell.documents",
     "django_q",

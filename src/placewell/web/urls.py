@@ -23,7 +23,6 @@ urlpatterns = [
     path("imports/", include("placewell.imports.urls")),
     path("jobs/", include("placewell.jobs.urls")),
     path("appointments/", include("placewell.appointments.urls")),
-    path("appointments/", include("placewell.appointments.urls")),
     path("messages/", include("placewell.messaging.urls")),
     path("documents/", include("placewell.documents.urls")),
     path("", include("placewell.ops.urls")),  # /healthz and /readyz
