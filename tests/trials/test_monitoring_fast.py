@@ -1,0 +1,70 @@
+"""Balance and interim monitoring read the full-size trial in a fixed number of queries, and give the same
+figures as the code they replaced.
+
+The reference is ``benchmarks.bench_trial_monitoring.legacy_baseline_balance``: the balance computation as it
+was before it was made fast (every allocation and its participant as model instances), kept verbatim there as
+the benchmark's baseline. Both run on the same loaded trial; every mean, proportion, count and standardised
+difference must be the same float, not merely close.
+"""
+
+from __future__ import annotations
+
+import pytest
+from benchmarks.bench_trial_monitoring import legacy_baseline_balance
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from placewell.participants.models import Participant, Status
+from placewell.trials import demo_fullsize, monitoring
+
+
+@pytest.fixture
+def loaded(world):  # type: ignore[no-untyped-def]
+    """About a hundred randomised people from the full-size loader, in a service the world's evaluator (evan)
+    covers, with some baseline answers missing so that the not-recorded paths are exercised."""
+    result = demo_fullsize.load_fullsize_trial(scale=0.01, progress=lambda _m: None)
+    assert result is not None
+    service = result.trial.service
+    service.commissioner = world.commissioner
+    service.save(update_fields=["commissioner"])
+    ids = result.participant_ids.tolist()
+    Participant.objects.filter(pk__in=ids[:4]).update(gender="", work_history="", ethnic_group="")
+    Participant.objects.filter(pk__in=ids[4:6]).update(date_of_birth=None, activity_limitation="")
+    Participant.objects.filter(pk__in=ids[6:8]).update(health_conditions=[])
+    return result
+
+
+def test_balance_equals_the_model_instance_computation(loaded) -> None:  # type: ignore[no-untyped-def]
+    trial = loaded.trial
+    fast, reference = monitoring.baseline_balance(trial), legacy_baseline_balance(trial)
+    assert fast == reference  # every cell, n and SMD float identical
+    assert fast["n"] == len(loaded.participant_ids) > 50
+    ages = next(r for r in fast["rows"] if r["label"] == "Age (years)")
+    assert sum(c["n"] for c in ages["cells"]) == fast["n"] - 2  # the two without a date of birth
+    stress = next(r for r in fast["rows"] if r["label"] == "Stress or anxiety")
+    assert sum(c["n"] for c in stress["cells"]) == fast["n"]  # no conditions listed counts as "no"
+    # Erased people leave both computations alike.
+    Participant.objects.filter(pk__in=loaded.participant_ids[10:20].tolist()).update(status=Status.ERASED)
+    after = monitoring.baseline_balance(trial)
+    assert after == legacy_baseline_balance(trial) and after["n"] == fast["n"] - 10
+
+
+def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("page", ["interim", "balance"])
+def test_query_count_does_not_grow_with_the_trial(loaded, client, world, page) -> None:  # type: ignore[no-untyped-def]
+    """The same number of queries for all of the trial and for half of it (the other half erased): each
+    figure is one aggregate or one pass over tuples, never a query per person."""
+    client.force_login(world.evan)  # sees arms, so the interim page includes baseline balance
+    url = reverse(f"trials:{page}", args=[loaded.trial.pk])
+    client.get(url)  # sessions and caches settle
+    full = _queries(client, url)
+    Participant.objects.filter(pk__in=loaded.participant_ids[::2].tolist()).update(status=Status.ERASED)
+    assert _queries(client, url) == full
+    assert full <= {"interim": 25, "balance": 15}[page]
