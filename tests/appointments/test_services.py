@@ -221,3 +221,16 @@ def test_the_signal_is_sent_on_commit_with_the_change(
         assert len(heard) == 3
     finally:
         signals.appointment_changed.disconnect(listener)
+
+
+def test_erasure_deletes_the_appointments(world, person) -> None:  # type: ignore[no-untyped-def]
+    from placewell.participants import services as ps
+    from placewell.participants.erasure import ErasureReason
+
+    book(world, person)
+    ps.erase(
+        by=world.mandy,
+        participant=person,
+        reason=ErasureReason(dt.date(2026, 11, 20), "role:data_protection_officer"),
+    )
+    assert not Appointment.objects.exists()

@@ -196,3 +196,42 @@ def test_not_attended_and_the_diary_at_390px(browser, live_server, world) -> Non
         assert_no_horizontal_scroll(page)
     finally:
         context.close()
+
+
+def test_venues_team_week_calendar_address_and_figures(page, world) -> None:  # type: ignore[no-untyped-def]
+    from placewell.appointments.models import CalendarFeed, Venue
+
+    sign_in(page, "tess", PASSWORD)
+    page.goto("/appointments/venues/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Add the venue").click()
+    page.get_by_text("Enter the venue's name").first.wait_for()
+    assert_accessible(page)
+    page.get_by_label("Venue name").fill("Riverside Community Centre")
+    page.get_by_label("Address (optional)").fill("2 River Lane")
+    page.get_by_role("button", name="Add the venue").click()
+    page.get_by_text("Riverside Community Centre added").wait_for()
+    venue = Venue.objects.get()
+    assert (venue.name, venue.address, venue.team_id, venue.active) == (
+        "Riverside Community Centre",
+        "2 River Lane",
+        world.north.pk,
+        True,
+    )
+    page.get_by_role("button", name="Retire Riverside Community Centre").click()
+    page.get_by_text("Riverside Community Centre retired").wait_for()
+    venue.refresh_from_db()
+    assert venue.active is False
+    page.goto("/appointments/team/")
+    assert_accessible(page)
+    page.goto("/appointments/calendar/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Make an address").click()
+    page.get_by_text("Your new calendar address").wait_for()
+    assert_accessible(page)
+    assert "/appointments/calendar/" in page.locator("#feed-address").inner_text()
+    assert CalendarFeed.objects.filter(specialist=world.tess).count() == 1
+    page.goto("/insight/")
+    page.get_by_role("link", name="Appointments: attendance and time to first meeting").click()
+    page.get_by_role("heading", name="Appointments: attendance and time to first meeting").wait_for()
+    assert_accessible(page)

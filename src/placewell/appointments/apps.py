@@ -8,7 +8,12 @@ class AppointmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from placewell.appointments import alerts, panels
-        from placewell.web.extensions import ParticipantPanel, register_participant_panel
+        from placewell.appointments.services import erase_participant_appointments
+        from placewell.web.extensions import (
+            ParticipantPanel,
+            register_erasure_step,
+            register_participant_panel,
+        )
 
         register_participant_panel(
             ParticipantPanel(
@@ -19,3 +24,4 @@ class AppointmentsConfig(AppConfig):
             )
         )
         alerts.register()
+        register_erasure_step("appointments", erase_participant_appointments)

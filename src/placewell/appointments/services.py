@@ -347,3 +347,9 @@ def set_venue_active(*, by: User, venue: Venue, active: bool) -> Venue:
     venue.save(update_fields=["active"])
     audit.record(by, A.UPDATE, "venue", venue.pk, summary="Reopened a venue" if active else "Retired a venue")
     return venue
+
+
+def erase_participant_appointments(participant: Participant, by: User | None = None) -> dict[str, int]:
+    """Delete the person's appointments on erasure (called inside ``participants.services.erase``): their
+    reasons for changes and video links are personal data, and the contacts they made are deleted too."""
+    return {"appointments": Appointment.objects.filter(participant=participant).delete()[0]}

@@ -17,6 +17,7 @@ def nav_items(request: HttpRequest) -> list[dict[str, object]]:
         items.append(("Participants", reverse("participants:list")))
         items.append(("Caseload", reverse("casework:caseload")))
         items.append(("This week", reverse("casework:week")))
+        items.append(("Diary", reverse("appointments:diary")))
         items.append(("Employers", reverse("employers:list")))
     if has_perm(user, Perm.REFER):
         items.append(("Refer someone", reverse("participants:refer")))
