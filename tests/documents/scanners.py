@@ -18,3 +18,7 @@ def eicar(data: bytes) -> Verdict:
 
 def unreachable(data: bytes) -> Verdict:
     raise ScannerError("The virus scanner at tcp://127.0.0.1:1 could not be reached (Connection refused)")
+
+
+def crashes(data: bytes) -> Verdict:
+    raise RuntimeError("a bug in the scanner")

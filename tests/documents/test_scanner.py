@@ -59,6 +59,15 @@ def test_a_scanner_that_cannot_answer_leaves_the_file_closed(world, participant,
     assert doc.scan_status == Scan.FAILED and "could not be reached" in doc.scan_detail and not doc.can_open
 
 
+def test_a_scan_job_that_fails_for_good_leaves_the_file_closed(world, participant, settings):  # type: ignore[no-untyped-def]
+    settings.PLACEWELL_DOCUMENT_SCANNER = "tests.documents.scanners.crashes"
+    doc = _upload(world, participant, "letter.pdf", PDF)
+    assert Job.objects.get(kind=services.SCAN_JOB).state == Job.State.FAILED
+    assert (
+        doc.scan_status == Scan.FAILED and doc.scan_detail.startswith("The job stopped") and not doc.can_open
+    )
+
+
 def test_the_page_says_when_files_are_not_scanned(client_as, participant, settings) -> None:  # type: ignore[no-untyped-def]
     from django.urls import reverse
 

@@ -124,6 +124,7 @@ def _queue_scan(doc: Document, by: User) -> None:
             label="Virus scan of an uploaded document",
             service_id=doc.participant.service_id,
             by=by,
+            on_failure="placewell.documents.services.scan_job_failed",
         )
     except QueueUnavailable as exc:
         raise Refusal("queue", f"The document was not kept: {exc}") from exc
@@ -161,6 +162,14 @@ def scan_document(document_id: int) -> str:
     if status == Scan.INFECTED:
         files().delete(doc.stored_name)
     return f"Document {doc.pk}: {status}"
+
+
+def scan_job_failed(document_id: int, reason: str) -> None:
+    """The scan job stopped for good (an unexpected error, a timeout, a worker that died each time): the
+    document stays closed, marked as not scanned, rather than waiting for a scan that will never come."""
+    Document.objects.filter(pk=document_id, scan_status=Scan.PENDING).update(
+        scan_status=Scan.FAILED, scan_detail=reason[:200], scanned_at=timezone.now()
+    )
 
 
 def open_document(*, by: User, document: Document, request: HttpRequest | None = None) -> IO[bytes]:
