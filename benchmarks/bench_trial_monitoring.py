@@ -4,9 +4,10 @@ The full-size demo trial (9,785 randomised, ``trials.demo_fullsize``) is loaded 
 in a temporary directory, in a worker process. Measured: the interim monitoring page and the balance page,
 fetched through Django's test client as an evaluator who may see arms (the heaviest view of each), best of
 five, with the number of SQL queries each makes. The baseline, run in the same worker on the same data, is
-the page as it was built before: the same views with ``baseline_balance`` swapped for
-:func:`legacy_baseline_balance` below, which loads every allocation with its participant as model instances
-(kept here verbatim so that the comparison stays honest as the product changes). ``--quick`` uses a 10%
+the page as it was built before: the same views with ``baseline_balance`` and ``survey_response`` swapped
+for :func:`legacy_baseline_balance` (every allocation with its participant as model instances) and
+:func:`legacy_survey_response` (every invitation counted in Python) below, kept here as they were so that the
+comparison stays honest as the product changes; the worker also checks that both give identical HTML. ``--quick`` uses a 10%
 trial.
 """
 
@@ -68,11 +69,14 @@ LEGACY_COVARIATES = (
 def legacy_baseline_balance(trial: Any) -> dict[str, Any]:
     """``trials.monitoring.baseline_balance`` as it was: every allocation and its participant as model
     instances, the covariates read from them one person at a time."""
+    from placewell.participants.models import Status
     from placewell.trials import monitoring
+    from placewell.trials.models import Allocation
 
     arms = list(trial.arms.all())
     treatment = next((a for a in arms if a.is_treatment), arms[0] if arms else None)
-    rows_in = list(monitoring._allocations(trial).select_related("participant"))
+    allocations = Allocation.objects.filter(trial=trial).exclude(participant__status=Status.ERASED)
+    rows_in = list(allocations.select_related("participant"))
     by_arm: dict[int, list[Any]] = defaultdict(list)
     for a in rows_in:
         by_arm[a.arm_id].append(a)
@@ -94,6 +98,64 @@ def legacy_baseline_balance(trial: Any) -> dict[str, Any]:
             diffs.append({"arm": arm, "smd": d, "flag": d is not None and abs(d) > monitoring.SMD_FLAG})
         rows.append({"label": label, "kind": kind, "cells": cells, "smds": diffs})
     return {"arms": arms, "treatment": treatment, "rows": rows, "n": len(rows_in)}
+
+
+def legacy_survey_response(trial: Any, by_arm: bool) -> dict[str, Any]:
+    """``trials.monitoring.survey_response`` as it was: every invitation fetched and counted in Python."""
+    from django.apps import apps
+
+    from placewell.participants.models import Status
+    from placewell.trials import monitoring
+    from placewell.trials.models import Allocation
+
+    arms = list(trial.arms.all()) if by_arm else []
+    if not apps.is_installed("placewell.surveys"):
+        return {"arms": arms, "waves": []}
+    from placewell.surveys.models import Invitation
+
+    arm_of = (
+        dict(
+            Allocation.objects.filter(trial=trial)
+            .exclude(participant__status=Status.ERASED)
+            .values_list("participant_id", "arm_id")
+        )
+        if by_arm
+        else {}
+    )
+    cells: dict[tuple[int, int | None], list[int]] = defaultdict(lambda: [0, 0])
+    waves: dict[int, tuple[int, str]] = {}
+    rows = (
+        Invitation.objects.filter(
+            wave__service_id=trial.service_id,
+            wave__trial_reference=trial.registration_number,
+            participant__allocations__trial=trial,
+        )
+        .exclude(participant__status=Status.ERASED)
+        .values_list("wave_id", "wave__order", "wave__name", "participant_id", "status")
+    )
+    for wave_id, order, name, pid, status in rows:
+        waves[wave_id] = (order, name)
+        for key in ((wave_id, None), *(((wave_id, arm_of.get(pid)),) if by_arm else ())):
+            cells[key][0] += 1
+            cells[key][1] += status == "responded"
+    out = []
+    for wave_id, (_, name) in sorted(waves.items(), key=lambda item: item[1]):
+        invited, responded = cells[(wave_id, None)]
+        split = [
+            {"invited": cells[(wave_id, a.pk)][0], "responded": cells[(wave_id, a.pk)][1],
+             "rate": monitoring._share(cells[(wave_id, a.pk)][1], cells[(wave_id, a.pk)][0])}
+            for a in arms
+        ]  # fmt: skip
+        out.append(
+            {
+                "name": name,
+                "invited": invited,
+                "responded": responded,
+                "rate": monitoring._share(responded, invited),
+                "arms": split,
+            }
+        )
+    return {"arms": arms, "waves": out}
 
 
 def _page(client: Any, url: str) -> tuple[int, bytes]:
@@ -143,16 +205,17 @@ def worker(scale: float) -> None:
     client = Client()
     client.force_login(evaluator)
     out: dict[str, Any] = {"load": load, "randomised": loaded.data.shape[0]}
-    current = monitoring.baseline_balance
+    current = (monitoring.baseline_balance, monitoring.survey_response)
+    legacy = (legacy_baseline_balance, legacy_survey_response)
     for page in ("interim", "balance"):
         url = reverse(f"trials:{page}", args=[trial.pk])
-        for label, impl in (("baseline", legacy_baseline_balance), ("measured", current)):
-            monitoring.baseline_balance = impl  # type: ignore[assignment]
+        for label, impl in (("baseline", legacy), ("measured", current)):
+            monitoring.baseline_balance, monitoring.survey_response = impl  # type: ignore[assignment]
             try:
                 _page(client, url)  # warm-up
                 seconds, (queries, body) = best_of(lambda u=url: _page(client, u), repeat=5)  # type: ignore[misc]
             finally:
-                monitoring.baseline_balance = current  # type: ignore[assignment]
+                monitoring.baseline_balance, monitoring.survey_response = current  # type: ignore[assignment]
             out[f"{page}_{label}"] = {"seconds": seconds, "queries": queries, "bytes": len(body)}
             out[f"{page}_{label}_body"] = body.decode().replace("csrfmiddlewaretoken", "")
         same = out.pop(f"{page}_baseline_body") == out.pop(f"{page}_measured_body")
@@ -184,7 +247,7 @@ def run(quick: bool) -> list[Result]:
         results.append(
             Result(
                 name=f"trial {title} page, {r['randomised']:,} randomised, as an evaluator who sees arms (SQLite)",
-                baseline="the same page with baseline balance read from model instances, as before",
+                baseline="the same page with baseline balance and survey response computed per person, as before",
                 seconds=m["seconds"],
                 baseline_seconds=b["seconds"],
                 figures={

@@ -1,16 +1,17 @@
 """Balance and interim monitoring read the full-size trial in a fixed number of queries, and give the same
 figures as the code they replaced.
 
-The reference is ``benchmarks.bench_trial_monitoring.legacy_baseline_balance``: the balance computation as it
-was before it was made fast (every allocation and its participant as model instances), kept verbatim there as
-the benchmark's baseline. Both run on the same loaded trial; every mean, proportion, count and standardised
-difference must be the same float, not merely close.
+The references are ``legacy_baseline_balance`` and ``legacy_survey_response`` in
+``benchmarks/bench_trial_monitoring.py``: the computations as they were before they were made fast (every
+allocation and its participant as model instances; every invitation counted in Python), kept there as the
+benchmark's baseline. Both run on the same loaded trial; every count, mean, proportion and standardised
+difference must be the same value, not merely close.
 """
 
 from __future__ import annotations
 
 import pytest
-from benchmarks.bench_trial_monitoring import legacy_baseline_balance
+from benchmarks.bench_trial_monitoring import legacy_baseline_balance, legacy_survey_response
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -48,6 +49,20 @@ def test_balance_equals_the_model_instance_computation(loaded) -> None:  # type:
     Participant.objects.filter(pk__in=loaded.participant_ids[10:20].tolist()).update(status=Status.ERASED)
     after = monitoring.baseline_balance(trial)
     assert after == legacy_baseline_balance(trial) and after["n"] == fast["n"] - 10
+
+
+@pytest.mark.parametrize("by_arm", [False, True])
+def test_survey_response_equals_the_per_invitation_count(loaded, by_arm) -> None:  # type: ignore[no-untyped-def]
+    trial = loaded.trial
+    fast = monitoring.survey_response(trial, by_arm=by_arm)
+    assert fast == legacy_survey_response(trial, by_arm=by_arm)
+    assert len(fast["waves"]) >= 2 and all(w["invited"] > 0 for w in fast["waves"])
+    if by_arm:
+        for wave in fast["waves"]:
+            assert sum(a["invited"] for a in wave["arms"]) == wave["invited"]
+            assert sum(a["responded"] for a in wave["arms"]) == wave["responded"]
+    Participant.objects.filter(pk__in=loaded.participant_ids[::3].tolist()).update(status=Status.ERASED)
+    assert monitoring.survey_response(trial, by_arm=by_arm) == legacy_survey_response(trial, by_arm=by_arm)
 
 
 def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]

@@ -39,7 +39,9 @@ def pseudonym(trial_id: int, participant_id: int) -> str:
 
 
 def _allocations(trial: Trial) -> Any:
-    return Allocation.objects.filter(trial=trial).exclude(participant__status=Status.ERASED)
+    """A trial's allocations of people not erased, unordered: the model's default order (by trial first)
+    would join the trial table into every aggregate; whoever needs an order asks for it."""
+    return Allocation.objects.filter(trial=trial).exclude(participant__status=Status.ERASED).order_by()
 
 
 def recruitment(trial: Trial) -> dict[str, Any]:
@@ -204,7 +206,10 @@ def baseline_balance(trial: Trial) -> dict[str, Any]:
     allocations' own order, so every figure is the same float as when each person was a model instance."""
     arms = list(trial.arms.all())
     treatment = next((a for a in arms if a.is_treatment), arms[0] if arms else None)
-    rows_in = [_BaselineRow(*r) for r in _allocations(trial).values_list(*_BASELINE_COLUMNS)]
+    rows_in = [
+        _BaselineRow(*r)
+        for r in _allocations(trial).order_by("randomised_at", "id").values_list(*_BASELINE_COLUMNS)
+    ]
     by_arm: dict[int, list[_BaselineRow]] = defaultdict(list)
     for r in rows_in:
         by_arm[r.arm_id].append(r)
@@ -376,17 +381,21 @@ def survey_response(trial: Trial, by_arm: bool) -> dict[str, Any]:
 
     Responded: the invitation is marked responded (at least one questionnaire sent); invited: every
     invitation of a randomised, non-erased person. The caller decides ``by_arm`` with
-    :func:`may_see_arm_figures`."""
+    :func:`may_see_arm_figures`. One aggregate query grouped by wave (and arm), whatever the trial's size."""
     from django.apps import apps
+    from django.db.models import Q
 
     arms = list(trial.arms.all()) if by_arm else []
     if not apps.is_installed("placewell.surveys"):
         return {"arms": arms, "waves": []}
     from placewell.surveys.models import Invitation
 
-    arm_of = dict(_allocations(trial).values_list("participant_id", "arm_id")) if by_arm else {}
-    cells: dict[tuple[int, int | None], list[int]] = defaultdict(lambda: [0, 0])
-    waves: dict[int, tuple[int, str]] = {}
+    group = (
+        "wave_id",
+        "wave__order",
+        "wave__name",
+        *(("participant__allocations__arm_id",) if by_arm else ()),
+    )
     rows = (
         Invitation.objects.filter(
             wave__service_id=trial.service_id,
@@ -394,13 +403,17 @@ def survey_response(trial: Trial, by_arm: bool) -> dict[str, Any]:
             participant__allocations__trial=trial,
         )
         .exclude(participant__status=Status.ERASED)
-        .values_list("wave_id", "wave__order", "wave__name", "participant_id", "status")
+        .order_by()
+        .values_list(*group)
+        .annotate(invited=Count("id"), responded=Count("id", filter=Q(status="responded")))
     )
-    for wave_id, order, name, pid, status in rows:
+    cells: dict[tuple[int, int | None], list[int]] = defaultdict(lambda: [0, 0])
+    waves: dict[int, tuple[int, str]] = {}
+    for wave_id, order, name, *arm, invited, responded in rows:
         waves[wave_id] = (order, name)
-        for key in ((wave_id, None), *(((wave_id, arm_of.get(pid)),) if by_arm else ())):
-            cells[key][0] += 1
-            cells[key][1] += status == "responded"
+        for key in ((wave_id, None), *(((wave_id, arm[0]),) if by_arm else ())):
+            cells[key][0] += invited
+            cells[key][1] += responded
     out = []
     for wave_id, (_, name) in sorted(waves.items(), key=lambda item: item[1]):
         invited, responded = cells[(wave_id, None)]
