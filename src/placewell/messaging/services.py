@@ -204,6 +204,7 @@ def queue_message(
         )
     if message.status == MessageStatus.QUEUED and message.send_after <= now:
         dispatch([message.pk], now=now)
+        message.refresh_from_db()  # the task may already have run (synchronous queue)
     return message
 
 
@@ -406,6 +407,7 @@ def send_again(*, by: User, message: Message) -> Message:
     )
     if fresh.status == MessageStatus.QUEUED and fresh.send_after <= now:
         dispatch([fresh.pk], now=now)
+        fresh.refresh_from_db()
     return fresh
 
 
