@@ -25,6 +25,8 @@ PUBLIC_PREFIXES = (
     "/privacy/",
     "/static/",
     "/q/",
+    "/healthz",  # the load balancer's checks: status and counts, nothing about any person
+    "/readyz",
 )
 SECRETS = ("Rowan", "Example", "9434765919", "943 476 5919", "rowan@example.org")
 

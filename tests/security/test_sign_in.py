@@ -177,7 +177,13 @@ def test_two_factor_is_enforced_for_a_required_role(client, world, settings) -> 
 
 
 def test_check_deploy_finds_no_warning_in_production_settings(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PLACEWELL_", "DEBUG", "SECRET_KEY"))}
+    # A production server's environment: none of the test run's own switches (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE in this process, which check --deploy rightly refuses).
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PLACEWELL_", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
     clean.update(PRODUCTION, PYTHONPATH=str(ROOT / "src"), PLACEWELL_VAR_DIR=str(tmp_path))
     done = subprocess.run(
         [
