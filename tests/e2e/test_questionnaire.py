@@ -8,7 +8,7 @@ import re
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import assert_accessible, assert_no_horizontal_scroll, sign_in
-from tests.surveys.conftest import agree, baseline_invitation
+from tests.surveys.conftest import agree, baseline_invitation, load_test_wording
 
 MAX_TABS = 80
 
@@ -53,20 +53,22 @@ def test_participant_completes_a_questionnaire_from_a_link_on_a_phone_by_keyboar
 
     page = phone_page
     person = agree(world)
+    load_test_wording("eq5d5l", "swemwbs")  # a link is only made once the licensed wording is loaded
     _, token = services.create_link(by=world.alice, invitation=baseline_invitation(person))
 
     page.goto(f"/q/{token}/")
     check(page)
     press(page, "Start now")
 
-    # Page 1: EQ-5D-5L, a stand-in until the licensed wording is loaded, and marked as such.
-    assert page.get_by_text("description of the official questionnaire").is_visible()
+    # Page 1: EQ-5D-5L in the loaded wording, under a plain heading rather than its code.
+    assert page.get_by_role("heading", level=1).inner_text() == "Your health today"
+    assert "stand-in" not in page.content().lower()
     assert page.locator("legend").count() == 5
     answer_by_keyboard(page)
     press(page, "Continue")
 
     # Page 2: SWEMWBS. Save and come back later.
-    assert page.get_by_role("heading", level=1).inner_text() == "SWEMWBS"
+    assert page.get_by_role("heading", level=1).inner_text() == "How you have been feeling"
     answer_by_keyboard(page)
     press(page, "Save and come back later")
     assert page.get_by_role("heading", name="Your answers are saved").is_visible()
@@ -106,10 +108,11 @@ def test_a_bad_answer_on_a_link_page_is_shown_beside_the_question(phone_page, wo
     from placewell.surveys.models import Response
 
     page = phone_page
+    load_test_wording("eq5d5l", "swemwbs")
     _, token = services.create_link(by=world.alice, invitation=baseline_invitation(agree(world)))
     page.goto(f"/q/{token}/page/1/")
     check(page)
-    page.get_by_label(re.compile("^Stand-in: health today")).fill("150")
+    page.get_by_label("Test question 6").fill("150")
     page.get_by_role("button", name="Continue").click()
     check(page)
     summary = page.locator(".govuk-error-summary")

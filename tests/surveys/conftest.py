@@ -47,3 +47,33 @@ def baseline_invitation(participant):  # type: ignore[no-untyped-def]
 
 def noon(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+
+
+def load_test_wording(*instrument_ids: str) -> None:
+    """Load made-up wording for licensed instruments through the real action, standing in a test for an
+    organisation's licensed copy (the real wording cannot ship). Every word is "Test", so a test can tell it
+    from both the engine's stand-in and a real instrument's text."""
+    from placewell.engine.measures import get_instrument
+    from placewell.surveys import services
+
+    for instrument_id in instrument_ids:
+        instrument = get_instrument(instrument_id)
+        services.load_licensed_wording(
+            by=None,
+            instrument_id=instrument_id,
+            stem="Test introduction.",
+            items={
+                item.key: {
+                    "wording": f"Test question {n}",
+                    "options": [f"Test answer {o.value}" for o in item.options],
+                }
+                for n, item in enumerate(instrument.items, 1)
+            },
+            licence_reference="TEST-LICENCE",
+        )
+
+
+@pytest.fixture
+def wording_loaded(db):  # type: ignore[no-untyped-def]
+    """The default waves' licensed questionnaires (EQ-5D-5L, SWEMWBS) with their wording loaded."""
+    load_test_wording("eq5d5l", "swemwbs")

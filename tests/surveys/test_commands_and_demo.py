@@ -12,7 +12,9 @@ from django.core.management import call_command
 from tests.surveys.conftest import agree, noon
 
 
-def test_the_monthly_command_issues_invitations_and_emails_online_invitees_only(world, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_monthly_command_issues_invitations_and_emails_online_invitees_only(
+    world, capsys, wording_loaded
+) -> None:  # type: ignore[no-untyped-def]
     from placewell.surveys.models import ContactAttempt, SurveyLink
 
     with time_machine.travel(noon(dt.date(2026, 11, 15)), tick=False) as t:

@@ -166,7 +166,9 @@ def test_the_attempts_rule_is_configurable_per_wave_and_a_refusal_closes_the_cas
     )
 
 
-def test_withdrawn_participants_are_never_invited_and_their_links_stop_working(world, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_withdrawn_participants_are_never_invited_and_their_links_stop_working(
+    world, frozen, wording_loaded
+) -> None:  # type: ignore[no-untyped-def]
     from placewell.participants import services as participants
     from placewell.surveys import services
     from placewell.surveys.errors import LinkUnusable, SurveyError

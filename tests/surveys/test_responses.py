@@ -95,7 +95,9 @@ def test_an_unknown_instrument_is_refused(world, agreed) -> None:  # type: ignor
         )
 
 
-def test_a_link_stores_only_a_hash_and_can_be_resumed_until_sent_and_never_reused(world, agreed) -> None:  # type: ignore[no-untyped-def]
+def test_a_link_stores_only_a_hash_and_can_be_resumed_until_sent_and_never_reused(
+    world, agreed, wording_loaded
+) -> None:  # type: ignore[no-untyped-def]
     from placewell.surveys import services
     from placewell.surveys.errors import LinkUnusable
     from placewell.surveys.models import Invitation, Response, SurveyLink
@@ -129,7 +131,7 @@ def test_a_link_stores_only_a_hash_and_can_be_resumed_until_sent_and_never_reuse
     assert Response.objects.filter(instrument_id="phq8", answers__item1=1).count() == 0
 
 
-def test_an_expired_link_saves_nothing(world, agreed) -> None:  # type: ignore[no-untyped-def]
+def test_an_expired_link_saves_nothing(world, agreed, wording_loaded) -> None:  # type: ignore[no-untyped-def]
     from placewell.surveys import services
     from placewell.surveys.errors import LinkUnusable
     from placewell.surveys.models import Response
@@ -145,7 +147,7 @@ def test_an_expired_link_saves_nothing(world, agreed) -> None:  # type: ignore[n
     assert not Response.objects.exists()
 
 
-def test_a_new_link_replaces_the_old_one(world, agreed) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_link_replaces_the_old_one(world, agreed, wording_loaded) -> None:  # type: ignore[no-untyped-def]
     from placewell.surveys import services
     from placewell.surveys.errors import LinkUnusable
 

@@ -161,7 +161,7 @@ def test_contact_attempts_from_the_invitation_page(client_as, world, agreed) -> 
     )
 
 
-def test_a_created_link_is_shown_once_and_works(client_as, world, agreed) -> None:  # type: ignore[no-untyped-def]
+def test_a_created_link_is_shown_once_and_works(client_as, world, agreed, wording_loaded) -> None:  # type: ignore[no-untyped-def]
     response = client_as("alice").post(f"/surveys/invitations/{baseline_invitation(agreed).pk}/link/")
     assert response.status_code == 200
     url = response.context["url"]
@@ -176,7 +176,7 @@ def _link(world, agreed):  # type: ignore[no-untyped-def]
     return services.create_link(by=world.alice, invitation=baseline_invitation(agreed))
 
 
-def test_public_link_pages_refuse_bad_answers_and_save_nothing(client, world, agreed) -> None:  # type: ignore[no-untyped-def]
+def test_public_link_pages_refuse_bad_answers_and_save_nothing(client, world, agreed, wording_loaded) -> None:  # type: ignore[no-untyped-def]
     from placewell.surveys.models import Response
 
     _, token = _link(world, agreed)
@@ -195,7 +195,9 @@ def test_public_link_pages_refuse_bad_answers_and_save_nothing(client, world, ag
     assert client.get(f"/q/{token}/").context["started"] is True
 
 
-def test_used_expired_and_unknown_links_show_a_clear_page_and_save_nothing(client, world, agreed) -> None:  # type: ignore[no-untyped-def]
+def test_used_expired_and_unknown_links_show_a_clear_page_and_save_nothing(
+    client, world, agreed, wording_loaded
+) -> None:  # type: ignore[no-untyped-def]
     import datetime as dt
 
     import time_machine

@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 
 from placewell.engine.measures import Instrument, get_instrument
+from placewell.engine.measures.model import UNCONFIRMED_NOTICE
 from placewell.surveys.models import LicensedWording
 from placewell.web.forms import GovukForm
 
@@ -38,6 +39,24 @@ PLAIN_INTRO = {
     "client_experience": "These questions are about the support you get from your employment specialist.",
 }
 """Plain-English sentences shown before each instrument; our own words, not the instruments' text."""
+
+PLAIN_TITLE = {
+    "swemwbs": "How you have been feeling",
+    "eq5d5l": "Your health today",
+    "phq8": "Your mood",
+    "gad7": "Worry and anxiety",
+    "gse": "Dealing with problems",
+    "job_search_self_efficacy": "Looking for work",
+    "ons4": "How you feel about your life",
+    "mskhq": "Your joints and muscles",
+    "client_experience": "The support you get",
+}
+"""The heading a participant sees for each instrument: what it is about in plain words, never its code.
+
+Instrument codes ("EQ-5D-5L", "PHQ-8") mean nothing to the person answering, and GOV.UK content design asks
+for headings that say what the page is about ("Writing for GOV.UK", GOV.UK Service Manual). Staff pages keep
+the instruments' own titles.
+"""
 
 
 def is_licensed(instrument: Instrument) -> bool:
@@ -82,6 +101,11 @@ class Questionnaire:
     @property
     def stand_in(self) -> bool:
         return is_licensed(self.instrument) and self.wording is None
+
+    @property
+    def plain_title(self) -> str:
+        """The participant-facing heading (``PLAIN_TITLE``); "Some questions" for an instrument without one."""
+        return PLAIN_TITLE.get(self.id, "Some questions")
 
     @property
     def wording_label(self) -> str:
@@ -139,6 +163,62 @@ def present_many(instrument_ids: Iterable[str]) -> list[Questionnaire]:
     ids = list(instrument_ids)
     wordings = latest_wordings(ids)
     return [present(i, wordings.get(i)) for i in ids]
+
+
+def has_placeholder_wording(instrument: Instrument) -> bool:
+    """Whether an instrument's shipped wording is a placeholder still to be confirmed (job-search self-efficacy
+    ships nine "Job-search task n" items until a service configures its own)."""
+    return any(UNCONFIRMED_NOTICE in item.wording for item in instrument.items)
+
+
+def wording_missing(instrument_ids: Iterable[str]) -> list[Instrument]:
+    """The instruments among these a participant cannot be shown yet: licensed ones whose organisation's
+    wording is not loaded, and any whose shipped wording is a placeholder.
+
+    A participant must only ever read an instrument's real wording: a self-completion link cannot be made
+    while any of its questionnaires would show a descriptive stand-in (staff administering a questionnaire
+    still see the marked stand-in, since they can explain it). One query at most.
+    """
+    instruments = [get_instrument(i) for i in dict.fromkeys(instrument_ids)]
+    licensed = [i.id for i in instruments if is_licensed(i)]
+    loaded = (
+        set(
+            LicensedWording.objects.filter(instrument_id__in=licensed).values_list("instrument_id", flat=True)
+        )
+        if licensed
+        else set()
+    )
+    return [
+        i
+        for i in instruments
+        if (is_licensed(i) and i.id not in loaded) or (not is_licensed(i) and has_placeholder_wording(i))
+    ]
+
+
+def _names(titles: list[str]) -> str:
+    return titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} and {titles[-1]}"
+
+
+def missing_wording_message(missing: Iterable[Instrument]) -> str:
+    """What staff are told when a link cannot be made: which questionnaires, and how to put that right."""
+    missing = list(missing)
+    licensed = [i.title for i in missing if is_licensed(i)]
+    placeholder = [i.title for i in missing if not is_licensed(i)]
+    parts = [
+        "A self-completion link cannot be made yet: participants must only see a questionnaire's real wording."
+    ]
+    if licensed:
+        parts.append(
+            f"The licensed wording of {_names(licensed)} is not loaded. An administrator can load it on the "
+            "Licensed wording page, or with: ./run manage load_licensed_wording <wording file>.json."
+        )
+    if placeholder:
+        parts.append(
+            f"{_names(placeholder)} still has placeholder wording: an administrator takes it out of this "
+            "wave's questionnaires until the service's own wording is set up."
+        )
+    parts.append("Until then, administer the questionnaire with the person instead.")
+    return " ".join(parts)
 
 
 @dataclass(frozen=True)

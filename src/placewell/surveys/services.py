@@ -46,7 +46,12 @@ from placewell.surveys.fieldwork import (
     update_wave,
 )
 from placewell.surveys.models import Invitation, LicensedWording, Response, ScoreChange, SurveyLink
-from placewell.surveys.questionnaire import is_licensed, latest_wordings
+from placewell.surveys.questionnaire import (
+    is_licensed,
+    latest_wordings,
+    missing_wording_message,
+    wording_missing,
+)
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -210,13 +215,18 @@ def create_link(
 ) -> tuple[SurveyLink, str]:
     """A new self-completion link for an open invitation, and its token (shown or sent once, never stored).
 
-    Any earlier unsent link for the same invitation stops working, so only one link is ever live.
+    Any earlier unsent link for the same invitation stops working, so only one link is ever live. A link is
+    refused while any of the wave's licensed questionnaires has no loaded wording: a participant answering
+    alone must never read a descriptive stand-in (staff administering it may, since they can explain it).
     """
     participant = invitation.participant
     if not participant.may_contact_for_research:
         raise SurveyError("This person has withdrawn from research contact: do not send them a link")
     if not invitation.is_open:
         raise SurveyError(f"This invitation is closed ({invitation.get_status_display().lower()})")
+    missing = wording_missing(invitation.wave.instruments)
+    if missing:
+        raise SurveyError(missing_wording_message(missing))
     now = timezone.now()
     SurveyLink.objects.filter(invitation=invitation, submitted_at=None, revoked_at=None).update(
         revoked_at=now
@@ -458,6 +468,14 @@ def load_licensed_wording(
                 field=f"{item.key}_options",
             )
         clean[item.key] = {"wording": wording, "options": labels}
+    for item in instrument.items:
+        stand_in_labels = any("stand-in" in option.label.lower() for option in item.options)
+        if stand_in_labels and not clean[item.key]["options"]:
+            raise SurveyError(
+                f"Enter the {len(item.options)} answer labels of {item.key}, one a line: the labels that "
+                "ship are stand-ins too",
+                field=f"{item.key}_options",
+            )
     previous = LicensedWording.objects.filter(instrument_id=instrument.id).order_by("-version").first()
     wording_row = LicensedWording.objects.create(
         instrument_id=instrument.id,

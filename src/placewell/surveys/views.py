@@ -32,7 +32,13 @@ from placewell.surveys import services
 from placewell.surveys.errors import SurveyError
 from placewell.surveys.forms import AdministerStartForm, AttemptForm, CompletedOnForm
 from placewell.surveys.models import ContactAttempt, Invitation, Response, SurveyWave
-from placewell.surveys.questionnaire import AnswersForm, present, present_many
+from placewell.surveys.questionnaire import (
+    AnswersForm,
+    missing_wording_message,
+    present,
+    present_many,
+    wording_missing,
+)
 
 PAGE_SIZE = 50
 
@@ -233,6 +239,12 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _link_refusal(invitation: Invitation) -> str:
+    """Why a self-completion link cannot be made for this invitation's wave, or "" when it can."""
+    missing = wording_missing(invitation.wave.instruments)
+    return missing_wording_message(missing) if missing else ""
+
+
 def _get_invitation(request: HttpRequest, pk: int, perm: Perm) -> tuple[Invitation, Participant]:
     require(request.user, perm)
     invitation = get_object_or_404(Invitation.objects.select_related("wave"), pk=pk)
@@ -274,6 +286,7 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "links": list(invitation.links.all()),
             "form": form,
             "can_edit": can_edit,
+            "wording_missing": _link_refusal(invitation),
         },
     )
 

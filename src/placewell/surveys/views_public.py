@@ -17,19 +17,32 @@ from django.views.decorators.cache import never_cache
 from placewell.surveys import services
 from placewell.surveys.errors import LinkUnusable, SurveyError
 from placewell.surveys.models import SurveyLink
-from placewell.surveys.questionnaire import AnswersForm, Page, pages, present_many
+from placewell.surveys.questionnaire import AnswersForm, Page, pages, present_many, wording_missing
 
 PROBLEMS = {
     "unknown": ("This link does not work", 404),
     "expired": ("This link has expired", 410),
     "used": ("You have already sent your answers", 410),
     "closed": ("This link no longer works", 410),
+    "not_ready": ("These questions are not ready yet", 410),
 }
 
 
 def _problem(request: HttpRequest, reason: str) -> HttpResponse:
     title, status = PROBLEMS[reason]
     return render(request, "surveys/public/problem.html", {"title": title, "reason": reason}, status=status)
+
+
+def _find(token: str) -> SurveyLink:
+    """The usable link, refusing one whose questionnaires would show a descriptive stand-in.
+
+    ``services.create_link`` no longer makes such links; this guards links made before that rule, so a
+    participant never reads stand-in wording.
+    """
+    link = services.find_link(token)
+    if wording_missing(link.instruments):
+        raise LinkUnusable("not_ready")
+    return link
 
 
 def _pages(link: SurveyLink) -> list[Page]:
@@ -58,7 +71,7 @@ def _common(link: SurveyLink) -> dict[str, object]:
 @never_cache
 def start(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        link = services.find_link(token)
+        link = _find(token)
     except LinkUnusable as exc:
         return _problem(request, exc.reason)
     all_pages = _pages(link)
@@ -85,7 +98,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
     try:
-        link = services.find_link(token)
+        link = _find(token)
     except LinkUnusable as exc:
         return _problem(request, exc.reason)
     all_pages = _pages(link)
@@ -144,7 +157,7 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
 @never_cache
 def saved(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        link = services.find_link(token)
+        link = _find(token)
     except LinkUnusable as exc:
         return _problem(request, exc.reason)
     resume = _resume_number(link, _pages(link))
@@ -159,7 +172,7 @@ def saved(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def check(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        link = services.find_link(token)
+        link = _find(token)
     except LinkUnusable as exc:
         return _problem(request, exc.reason)
     if request.method == "POST":
@@ -177,7 +190,7 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
         for question in pg.questions:
             sections.append(
                 (
-                    pg.questionnaire.title,
+                    pg.questionnaire.plain_title,
                     question.wording,
                     question.label_for(given.get(question.key)),
                     number,
