@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from placewell.participants.models import Participant, Status
 from placewell.trials import demo_fullsize, monitoring
+from placewell.trials.models import Allocation
 
 
 @pytest.fixture
@@ -63,6 +64,28 @@ def test_survey_response_equals_the_per_invitation_count(loaded, by_arm) -> None
             assert sum(a["responded"] for a in wave["arms"]) == wave["responded"]
     Participant.objects.filter(pk__in=loaded.participant_ids[::3].tolist()).update(status=Status.ERASED)
     assert monitoring.survey_response(trial, by_arm=by_arm) == legacy_survey_response(trial, by_arm=by_arm)
+
+
+def test_months_equal_the_database_month_truncation(loaded) -> None:  # type: ignore[no-untyped-def]
+    """Counts by month are grouped by day in SQL and by month in Python; the reference is Django's own
+    TruncMonth grouping on the same allocations."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    trial = loaded.trial
+    allocations = Allocation.objects.filter(trial=trial).exclude(participant__status=Status.ERASED).order_by()
+    by_month = allocations.annotate(month=TruncMonth("allocated_on")).values_list("month")
+    expected = list(by_month.annotate(n=Count("id")).order_by("month").values_list("month", "n"))
+    assert len(expected) >= 3
+    assert [(r["month"], r["n"]) for r in monitoring.recruitment(trial)["months"]] == expected
+    arms = [a.pk for a in trial.arms.all()]
+    grouped = by_month.values_list("month", "arm_id").annotate(n=Count("id"))
+    cells = {(m, a): n for m, a, n in grouped.values_list("month", "arm_id", "n")}
+    months = monitoring.arm_counts(trial)["months"]
+    assert [m["month"] for m in months] == [m for m, _ in expected]
+    assert all(m["counts"] == [cells.get((m["month"], a), 0) for a in arms] for m in months)
+    sites = monitoring.recruitment_by_site(trial)
+    assert [sum(c["n"] for c in row["counts"]) for row in sites["rows"]] == [n for _, n in expected]
 
 
 def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]

@@ -21,7 +21,6 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Count
-from django.db.models.functions import TruncMonth
 
 from placewell.governance.pseudonyms import keyed_digest
 from placewell.participants.models import Participant, Status
@@ -44,6 +43,21 @@ def _allocations(trial: Trial) -> Any:
     return Allocation.objects.filter(trial=trial).exclude(participant__status=Status.ERASED).order_by()
 
 
+def _monthly(trial: Trial, *fields: str) -> dict[tuple[Any, ...], int]:
+    """Allocations counted by calendar month (its first day) and ``fields``: grouped by day in SQL and by
+    month here. Django's TruncMonth calls Python for every row on SQLite, while grouping by the date column is
+    native on both engines and a trial spans at most a few hundred days, so this stays one cheap query."""
+    counts: dict[tuple[Any, ...], int] = defaultdict(int)
+    for day, *keys, n in (
+        _allocations(trial)
+        .values_list("allocated_on", *fields)
+        .annotate(n=Count("id"))
+        .values_list("allocated_on", *fields, "n")
+    ):
+        counts[(day.replace(day=1), *keys)] += n
+    return counts
+
+
 def recruitment(trial: Trial) -> dict[str, Any]:
     """Randomised so far, by stratum and by month, against targets; no arms."""
     by_stratum = dict(
@@ -52,14 +66,7 @@ def recruitment(trial: Trial) -> dict[str, Any]:
     strata = [
         {"label": s.label, "n": by_stratum.get(s.pk, 0), "target": s.target} for s in trial.strata.all()
     ]
-    months = list(
-        _allocations(trial)
-        .annotate(month=TruncMonth("allocated_on"))
-        .values_list("month")
-        .annotate(n=Count("id"))
-        .order_by("month")
-        .values_list("month", "n")
-    )
+    months = sorted((month, n) for (month,), n in _monthly(trial).items())
     cumulative, rows = 0, []
     for month, n in months:
         cumulative += n
@@ -97,13 +104,7 @@ def arm_counts(trial: Trial) -> dict[str, Any]:
         for s in trial.strata.all()
     ]
     month_cells: dict[Any, dict[int, int]] = defaultdict(dict)
-    for month, arm_id, n in (
-        _allocations(trial)
-        .annotate(month=TruncMonth("allocated_on"))
-        .values_list("month", "arm_id")
-        .annotate(n=Count("id"))
-        .values_list("month", "arm_id", "n")
-    ):
+    for (month, arm_id), n in _monthly(trial, "arm_id").items():
         month_cells[month][arm_id] = n
     months = [
         {"month": m, "counts": [month_cells[m].get(a.pk, 0) for a in arms]} for m in sorted(month_cells)
@@ -349,13 +350,7 @@ def recruitment_by_site(trial: Trial) -> dict[str, Any]:
         known = code not in targets or targets[code] is not None
         targets[code] = (targets.get(code) or 0) + s.target if known and s.target is not None else None
     cells: dict[Any, dict[str, int]] = defaultdict(dict)
-    for month, code, n in (
-        _allocations(trial)
-        .annotate(month=TruncMonth("allocated_on"))
-        .values_list("month", "stratum__values__site")
-        .annotate(n=Count("id"))
-        .values_list("month", "stratum__values__site", "n")
-    ):
+    for (month, code), n in _monthly(trial, "stratum__values__site").items():
         cells[month][code] = cells[month].get(code, 0) + n
     running = dict.fromkeys((s.code for s in sites), 0)
     rows = []
