@@ -63,6 +63,10 @@ class EvaluationConfig:
     draws: int = 10_000
     seed: int = 20190101
     include_wellbeing: bool = False
+    independent_draws: bool = False
+    """Draw each impact on its own in the Monte Carlo (as the report describes) rather than jointly."""
+    ri_permutations: int = 2_000
+    """Re-randomisations for the small-sample guard's randomisation inference."""
     categorical: tuple[str, ...] = ()
     source: str = ""
     """Where the plan came from (a file path, or "command line"), for messages and the report."""
@@ -164,6 +168,8 @@ def parse_config(
         draws=int(economics.get("draws", 10_000)),
         seed=int(economics.get("seed", 20190101)),
         include_wellbeing=bool(economics.get("include_wellbeing", False)),
+        independent_draws=bool(economics.get("independent_draws", False)),
+        ri_permutations=int(doc.get("small_sample", {}).get("permutations", 2_000)),
         categorical=_tuple(doc.get("categorical"), "categorical", source),
         source=source,
     )

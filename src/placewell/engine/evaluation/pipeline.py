@@ -17,7 +17,9 @@ from dataclasses import dataclass, field, replace
 from importlib import metadata
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from placewell.engine.evaluation._design import prepare_covariates
 from placewell.engine.evaluation._inference import holm
@@ -30,6 +32,7 @@ from placewell.engine.evaluation.economics import (
     Parameters,
     RatioDistribution,
     Returns,
+    draw_impacts,
     load_parameters,
     monte_carlo,
     one_way_sensitivity,
@@ -43,6 +46,9 @@ from placewell.engine.evaluation.errors import (
     TooFewObservationsError,
 )
 from placewell.engine.evaluation.impact import ImpactEstimate, estimate_itt
+from placewell.engine.evaluation.joint import joint_impacts
+from placewell.engine.evaluation.randomisation_inference import RandomisationResult, randomisation_inference
+from placewell.engine.evaluation.small_sample import CellFlag, small_sample_flags
 from placewell.engine.evaluation.subgroups import SubgroupAnalysis, estimate_subgroup
 from placewell.engine.evaluation.weights import NonresponseWeights, nonresponse_weights
 
@@ -59,6 +65,24 @@ class GroupEconomics:
     returns: Returns
     distributions: dict[str, RatioDistribution]
     sensitivity: pd.DataFrame
+    correlations: tuple[tuple[str, str, float], ...] = ()
+    """Correlations between the impact estimates that the draws carried (empty: drawn independently)."""
+    impact_draws: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    """The Monte Carlo draws of each impact by economic role (the same draws the ratios were made from)."""
+
+
+@dataclass
+class SmallSampleCheck:
+    """An impact whose arms are small for their outcome's skew, and its randomisation-inference result.
+
+    ``result`` is on the impact's scale (percentage points for a 0/1 outcome), so it sits beside the
+    standard-error interval unchanged.
+    """
+
+    flags: list[CellFlag]
+    result: RandomisationResult
+    weighted: bool
+    """Whether the impact itself was weighted for non-response (the re-randomisation is not)."""
 
 
 @dataclass
@@ -71,6 +95,8 @@ class EvaluationResults:
     subgroups: dict[str, list[SubgroupAnalysis]] = field(default_factory=dict)
     cace: dict[str, dict[str, CaceEstimate]] = field(default_factory=dict)
     economics: dict[str, GroupEconomics] = field(default_factory=dict)
+    small_sample: dict[str, dict[str, SmallSampleCheck]] = field(default_factory=dict)
+    """Impacts the small-sample guard flagged, by group and outcome column."""
     parameters: Parameters = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     """Plain-English notes on terms dropped or estimates not made, for the report."""
@@ -144,6 +170,67 @@ def _economic_inputs(
     return GroupInputs(group=group.name, cost=params[key].value, **roles)  # type: ignore[arg-type]
 
 
+def _role_correlations(
+    weighting: _Weighting,
+    impacts: dict[str, ImpactEstimate],
+    config: EvaluationConfig,
+    notes: list[str],
+    group: str,
+) -> tuple[tuple[str, str, float], ...]:
+    """Correlations between the valued impacts' estimates, from their joint sampling distribution.
+
+    The impacts come from the same people, so their estimates are correlated; :func:`joint_impacts`
+    stacks the outcome regressions (each survey outcome with its non-response weights, as in its own
+    impact) and gives their covariance. Its ``se`` is HC2 unless the plan asks for HC0; with clusters
+    the correlation is still estimated person by person (the standard errors drawn are the plan's).
+    """
+    specs = [o for o in config.outcomes if o.role and o.column in impacts]
+    if config.independent_draws or len(specs) < 2:
+        return ()
+    weighted = [weighting.for_outcome(o) for o in specs]
+    frame = next((f for f, w in weighted if w is not None), weighting.frame)
+    try:
+        joint = joint_impacts(
+            frame, [o.column for o in specs], config.treatment, config.covariates,
+            {o.column: w for o, (_, w) in zip(specs, weighted, strict=True)}, list(config.strata),
+            se="HC0" if config.se == "HC0" else "HC2", categorical=config.categorical,
+            binary={o.column: impacts[o.column].unit == "ppt" for o in specs},
+        )  # fmt: skip
+        correlations = joint.role_correlations({o.role: o.column for o in specs})
+        if all(np.isfinite(rho) and -1.0 <= rho <= 1.0 for _, _, rho in correlations):
+            return correlations
+        reason = "an outcome's estimate has no variance"
+    except NOT_ESTIMABLE as exc:
+        reason = str(exc)
+    notes.append(
+        f"{group}, economics: the impacts were drawn independently in the Monte Carlo, because the "
+        f"correlation between their estimates could not be estimated ({reason})."
+    )
+    return ()
+
+
+def _small_sample_check(
+    frame: pd.DataFrame, outcome: OutcomeSpec, est: ImpactEstimate, config: EvaluationConfig, wcol: str | None
+) -> SmallSampleCheck | None:
+    """Randomisation inference for an impact whose whole-trial arms fail Cochran's rule (see
+    :mod:`placewell.engine.evaluation.small_sample`), re-randomising within the plan's strata.
+
+    The whole-trial arms are checked first (cheap); the strata cells are listed only for a flagged impact.
+    """
+    if not small_sample_flags(frame, outcome.column, config.treatment):
+        return None
+    strata = list(config.strata)
+    flags = small_sample_flags(frame, outcome.column, config.treatment, strata) if strata else []
+    flags = flags or small_sample_flags(frame, outcome.column, config.treatment)
+    ri = randomisation_inference(
+        frame, outcome.column, config.treatment, config.covariates, strata,
+        permutations=config.ri_permutations, seed=config.seed, categorical=config.categorical,
+    )  # fmt: skip
+    if est.unit == "ppt":
+        ri = replace(ri, estimate=100 * ri.estimate, ci_low=100 * ri.ci_low, ci_high=100 * ri.ci_high)
+    return SmallSampleCheck(flags=flags, result=ri, weighted=wcol is not None)
+
+
 def _columns_used(data: pd.DataFrame, config: EvaluationConfig) -> pd.DataFrame:
     """Only the columns the plan uses, text grouping columns as categories: every later row selection
     then copies a few numeric arrays instead of every text column in the file."""
@@ -189,6 +276,7 @@ def provenance(data: pd.DataFrame, config: EvaluationConfig) -> dict[str, Any]:
         "packages": versions,
         "random_seed": config.seed,
         "monte_carlo_draws": config.draws,
+        "randomisation_permutations": config.ri_permutations,
     }
 
 
@@ -239,6 +327,13 @@ def _run(
             if est.dropped:
                 notes.append(_dropped_note(f"{group.name}, {outcome.label}", est.dropped))
             results.impacts[group.name][outcome.column] = est
+            try:
+                check = _small_sample_check(weighted, outcome, est, config, wcol)
+            except NOT_ESTIMABLE as exc:
+                notes.append(f"{group.name}, {outcome.label}: randomisation inference not made ({exc}).")
+                check = None
+            if check is not None:
+                results.small_sample.setdefault(group.name, {})[outcome.column] = check
         if weighting.result is not None:
             results.weights[group.name] = weighting.result
         for column in config.subgroup_outcomes:
@@ -277,10 +372,20 @@ def _run(
         tick(f"{group.name}: economics")
         inputs = _economic_inputs(group, results.impacts[group.name], config, params)
         if inputs is not None:
+            correlations = _role_correlations(
+                weighting, results.impacts[group.name], config, notes, group.name
+            )
+            inputs = replace(inputs, correlations=correlations)
             kw = {"include_wellbeing": config.include_wellbeing}
+            mc = {"draws": config.draws, "seed": config.seed, "independent": not correlations}
             results.economics[group.name] = GroupEconomics(
                 returns=point_returns(inputs, params, **kw),
-                distributions=monte_carlo(inputs, params, draws=config.draws, seed=config.seed, **kw),
+                distributions=monte_carlo(inputs, params, **mc, **kw),  # type: ignore[arg-type]
                 sensitivity=one_way_sensitivity(inputs, params, **kw),
+                correlations=correlations,
+                # monte_carlo draws the impacts first from a generator seeded the same way
+                impact_draws=draw_impacts(
+                    inputs, config.draws, np.random.default_rng(config.seed), independent=not correlations
+                ),
             )
     return results

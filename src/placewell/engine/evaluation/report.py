@@ -32,6 +32,8 @@ from placewell.engine.evaluation.tables import (
     missing_sentences,
     reported,
     results_to_dict,
+    small_sample_rows,
+    small_sample_sentences,
     subgroup_rows,
 )
 
@@ -65,6 +67,33 @@ def model_description(results: EvaluationResults) -> dict[str, str]:
         "se": se,
         "cace_se": cace_se,
     }
+
+
+ROLE_WORDS = {
+    "employment": "employment",
+    "earnings": "earnings",
+    "health": "health",
+    "life_satisfaction": "life satisfaction",
+}
+
+
+def draws_sentences(results: EvaluationResults) -> list[str]:
+    """For each group, how its impacts were drawn: jointly with the estimated correlations, or independently."""
+    out = []
+    for group, econ in results.economics.items():
+        draws = f"{len(econ.distributions['economic'].draws):,}"
+        if econ.correlations:
+            pairs = "; ".join(
+                f"{ROLE_WORDS.get(a, a)} and {ROLE_WORDS.get(b, b)} {rho:.2f}"
+                for a, b, rho in econ.correlations
+            )
+            out.append(
+                f"{group}: the {draws} draws take the impacts together, carrying the estimated correlation "
+                f"between their estimates (which come from the same people): {pairs}."
+            )
+        else:
+            out.append(f"{group}: the {draws} draws take each impact independently of the others.")
+    return out
 
 
 def _environment() -> jinja2.Environment:
@@ -153,8 +182,11 @@ def render_html(results: EvaluationResults, title: str = "Trial evaluation") -> 
         config=results.config,
         notes=results.notes,
         model=model_description(results),
+        draws_sentences=draws_sentences(results),
         detail=impact_detail(results),
         missing=missing_sentences(results),
+        small_rows=small_sample_rows(results),
+        small_sentences=small_sample_sentences(results),
         subgroup_rows=subgroup_rows(results),
         cace_rows=cace_rows(results),
         coefficients=coefficient_tables(results),

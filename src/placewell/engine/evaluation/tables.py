@@ -73,6 +73,54 @@ def impact_detail(results: EvaluationResults) -> list[dict[str, str]]:
     return rows
 
 
+def small_sample_rows(results: EvaluationResults) -> list[dict[str, str]]:
+    """Each flagged impact with its standard-error interval and p-value beside the randomisation ones."""
+    rows = []
+    se_type = "cluster-robust" if results.config.cluster else results.config.se
+    for group, checks in results.small_sample.items():
+        for spec in results.config.outcomes:
+            check = checks.get(spec.column)
+            if check is None:
+                continue
+            est = results.impacts[group][spec.column]
+            kind = kind_of(est, spec)
+            divisor = est.control_sd if kind == "sd" else 1.0
+            cell, ci = format_effect(est, spec)
+            ri = check.result
+            rows.append(
+                {
+                    "Group": group,
+                    "Outcome": spec.label,
+                    "Impact": cell,
+                    f"95% interval ({se_type})": ci,
+                    f"p-value ({se_type})": p_value(est.p_value),
+                    "95% interval (randomisation inference)": interval(
+                        ri.ci_low / divisor, ri.ci_high / divisor, spec.unit, kind
+                    ),
+                    "p-value (randomisation inference)": p_value(ri.p_value),
+                    "Re-randomisations": f"{ri.permutations:,}",
+                }
+            )
+    return rows
+
+
+def small_sample_sentences(results: EvaluationResults) -> list[str]:
+    """Why each flagged impact was checked, in plain English, one sentence per small arm."""
+    out: list[str] = []
+    for group, checks in results.small_sample.items():
+        for spec in results.config.outcomes:
+            check = checks.get(spec.column)
+            if check is None:
+                continue
+            out.extend(f"{group}, {spec.label}: {flag.reason}" for flag in check.flags)
+            if check.weighted:
+                out.append(
+                    f"{group}, {spec.label}: the randomisation-inference interval does not use the "
+                    "non-response weights that the impact uses."
+                )
+    return out
+
+
 def missing_sentences(results: EvaluationResults) -> list[str]:
     """One sentence per estimate that left people out for want of an outcome."""
     out = []
@@ -260,9 +308,22 @@ def results_to_dict(results: EvaluationResults) -> dict[str, Any]:
                     for name, dist in econ.distributions.items()
                 },
                 "one_way": econ.sensitivity.to_dict(orient="records"),
+                "draws_independent": not econ.correlations,
+                "correlations": [{"roles": [a, b], "correlation": rho} for a, b, rho in econ.correlations],
             }
             for group, econ in results.economics.items()
         },
+        "small_sample": [
+            {
+                "group": group,
+                "outcome": column,
+                "reasons": [flag.reason for flag in check.flags],
+                "weighted_impact": check.weighted,
+                **check.result.as_dict(),
+            }
+            for group, checks in results.small_sample.items()
+            for column, check in checks.items()
+        ],
         "notes": list(results.notes),
         "provenance": results.provenance,
         "parameters": {
