@@ -4,9 +4,10 @@ The full-size demo trial (9,785 randomised, ``trials.demo_fullsize``) is loaded 
 in a temporary directory, in a worker process. Measured: the interim monitoring page and the balance page,
 fetched through Django's test client as an evaluator who may see arms (the heaviest view of each), best of
 five, with the number of SQL queries each makes. The baseline, run in the same worker on the same data, is
-the page as it was built before: the same views with ``baseline_balance`` and ``survey_response`` swapped
-for :func:`legacy_baseline_balance` (every allocation with its participant as model instances) and
-:func:`legacy_survey_response` (every invitation counted in Python) below, kept here as they were so that the
+the page as it was built before: the same views with ``baseline_balance``, ``survey_response`` and
+``_baseline_questionnaires`` swapped for :func:`legacy_baseline_balance` (every allocation with its
+participant as model instances), :func:`legacy_survey_response` (every invitation counted in Python) and
+:func:`legacy_baseline_questionnaires` (every submitted response collected in Python) below, kept here as they were so that the
 comparison stays honest as the product changes; the worker also checks that both give identical HTML. ``--quick`` uses a 10%
 trial.
 """
@@ -158,6 +159,42 @@ def legacy_survey_response(trial: Any, by_arm: bool) -> dict[str, Any]:
     return {"arms": arms, "waves": out}
 
 
+def legacy_baseline_questionnaires(trial: Any, people: Any, total: int) -> list[dict[str, Any]]:
+    """``trials.monitoring._baseline_questionnaires`` as it was: every submitted response fetched and its
+    person collected in Python sets."""
+    from django.apps import apps
+
+    from placewell.trials.monitoring import _share
+
+    if not apps.is_installed("placewell.surveys"):
+        return []
+    from placewell.engine.measures import INSTRUMENTS
+    from placewell.surveys.models import Response, SurveyWave
+
+    wave = SurveyWave.objects.filter(
+        service_id=trial.service_id, trial_reference=trial.registration_number, is_baseline=True
+    ).first()
+    if wave is None:
+        return []
+    answered: dict[str, set[int]] = defaultdict(set)
+    partial: dict[str, set[int]] = defaultdict(set)
+    for pid, instrument, complete in Response.objects.filter(
+        invitation__wave=wave, state=Response.State.SUBMITTED, participant__in=people
+    ).values_list("participant_id", "instrument_id", "complete"):
+        answered[instrument].add(pid)
+        if not complete:
+            partial[instrument].add(pid)
+    out = []
+    for instrument in wave.instruments:
+        missing = total - len(answered[instrument])
+        title = INSTRUMENTS[instrument].title if instrument in INSTRUMENTS else instrument
+        out.append(
+            {"label": title, "missing": missing, "share": _share(missing, total),
+             "partial": len(partial[instrument]), "partial_share": _share(len(partial[instrument]), total)}
+        )  # fmt: skip
+    return out
+
+
 def _page(client: Any, url: str) -> tuple[int, bytes]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -205,17 +242,20 @@ def worker(scale: float) -> None:
     client = Client()
     client.force_login(evaluator)
     out: dict[str, Any] = {"load": load, "randomised": loaded.data.shape[0]}
-    current = (monitoring.baseline_balance, monitoring.survey_response)
-    legacy = (legacy_baseline_balance, legacy_survey_response)
+    names = ("baseline_balance", "survey_response", "_baseline_questionnaires")
+    current = tuple(getattr(monitoring, name) for name in names)
+    legacy = (legacy_baseline_balance, legacy_survey_response, legacy_baseline_questionnaires)
     for page in ("interim", "balance"):
         url = reverse(f"trials:{page}", args=[trial.pk])
         for label, impl in (("baseline", legacy), ("measured", current)):
-            monitoring.baseline_balance, monitoring.survey_response = impl  # type: ignore[assignment]
+            for name, fn in zip(names, impl, strict=True):
+                setattr(monitoring, name, fn)
             try:
                 _page(client, url)  # warm-up
                 seconds, (queries, body) = best_of(lambda u=url: _page(client, u), repeat=5)  # type: ignore[misc]
             finally:
-                monitoring.baseline_balance, monitoring.survey_response = current  # type: ignore[assignment]
+                for name, fn in zip(names, current, strict=True):
+                    setattr(monitoring, name, fn)
             out[f"{page}_{label}"] = {"seconds": seconds, "queries": queries, "bytes": len(body)}
             out[f"{page}_{label}_body"] = body.decode().replace("csrfmiddlewaretoken", "")
         same = out.pop(f"{page}_baseline_body") == out.pop(f"{page}_measured_body")
@@ -247,7 +287,7 @@ def run(quick: bool) -> list[Result]:
         results.append(
             Result(
                 name=f"trial {title} page, {r['randomised']:,} randomised, as an evaluator who sees arms (SQLite)",
-                baseline="the same page with baseline balance and survey response computed per person, as before",
+                baseline="the same page with balance, survey response and completeness computed per person, as before",
                 seconds=m["seconds"],
                 baseline_seconds=b["seconds"],
                 figures={

@@ -11,7 +11,11 @@ difference must be the same value, not merely close.
 from __future__ import annotations
 
 import pytest
-from benchmarks.bench_trial_monitoring import legacy_baseline_balance, legacy_survey_response
+from benchmarks.bench_trial_monitoring import (
+    legacy_baseline_balance,
+    legacy_baseline_questionnaires,
+    legacy_survey_response,
+)
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -64,6 +68,22 @@ def test_survey_response_equals_the_per_invitation_count(loaded, by_arm) -> None
             assert sum(a["responded"] for a in wave["arms"]) == wave["responded"]
     Participant.objects.filter(pk__in=loaded.participant_ids[::3].tolist()).update(status=Status.ERASED)
     assert monitoring.survey_response(trial, by_arm=by_arm) == legacy_survey_response(trial, by_arm=by_arm)
+
+
+def test_completeness_equals_the_per_response_count(loaded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from placewell.surveys.models import Response
+
+    trial = loaded.trial
+    ids = loaded.participant_ids.tolist()
+    baseline = Response.objects.filter(invitation__wave__is_baseline=True, participant_id__in=ids)
+    baseline.filter(participant_id__in=ids[:3]).update(complete=False)  # answered in part
+    baseline.filter(participant_id__in=ids[3:5]).delete()  # not answered
+    fast = monitoring.completeness(trial)
+    monkeypatch.setattr(monitoring, "_baseline_questionnaires", legacy_baseline_questionnaires)
+    assert monitoring.completeness(trial) == fast
+    questionnaires = {q["label"]: q for q in fast["questionnaires"]}
+    assert {q["missing"] for q in questionnaires.values()} == {2}
+    assert {q["partial"] for q in questionnaires.values()} == {3}
 
 
 def test_months_equal_the_database_month_truncation(loaded) -> None:  # type: ignore[no-untyped-def]

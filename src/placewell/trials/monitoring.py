@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from placewell.governance.pseudonyms import keyed_digest
 from placewell.participants.models import Participant, Status
@@ -378,7 +378,6 @@ def survey_response(trial: Trial, by_arm: bool) -> dict[str, Any]:
     invitation of a randomised, non-erased person. The caller decides ``by_arm`` with
     :func:`may_see_arm_figures`. One aggregate query grouped by wave (and arm), whatever the trial's size."""
     from django.apps import apps
-    from django.db.models import Q
 
     arms = list(trial.arms.all()) if by_arm else []
     if not apps.is_installed("placewell.surveys"):
@@ -431,9 +430,8 @@ def survey_response(trial: Trial, by_arm: bool) -> dict[str, Any]:
 
 def completeness(trial: Trial) -> dict[str, Any]:
     """Share of randomised people with each baseline characteristic not recorded, and with each baseline
-    questionnaire not answered (or answered in part), pooled over arms. Two queries."""
-    from django.db.models import Q
-
+    questionnaire not answered (or answered in part), pooled over arms. Three queries (the baseline wave,
+    then one aggregate each for the answers and the questionnaires), whatever the trial's size."""
     people = Participant.objects.filter(allocations__trial=trial).exclude(status=Status.ERASED)
     aggregates = {
         f"missing_{field}": Count(
@@ -471,20 +469,25 @@ def _baseline_questionnaires(trial: Trial, people: Any, total: int) -> list[dict
     ).first()
     if wave is None:
         return []
-    answered: dict[str, set[int]] = defaultdict(set)
-    partial: dict[str, set[int]] = defaultdict(set)
-    for pid, instrument, complete in Response.objects.filter(
-        invitation__wave=wave, state=Response.State.SUBMITTED, participant__in=people
-    ).values_list("participant_id", "instrument_id", "complete"):
-        answered[instrument].add(pid)
-        if not complete:
-            partial[instrument].add(pid)
+    answered: dict[str, int] = defaultdict(int)  # people with a submitted questionnaire, by instrument
+    partial: dict[str, int] = defaultdict(int)  # of them, people with one answered in part
+    for instrument, n_answered, n_partial in (
+        Response.objects.filter(invitation__wave=wave, state=Response.State.SUBMITTED, participant__in=people)
+        .order_by()
+        .values_list("instrument_id")
+        .annotate(
+            answered=Count("participant_id", distinct=True),
+            partial=Count("participant_id", distinct=True, filter=Q(complete=False)),
+        )
+        .values_list("instrument_id", "answered", "partial")
+    ):
+        answered[instrument], partial[instrument] = n_answered, n_partial
     out = []
     for instrument in wave.instruments:
-        missing = total - len(answered[instrument])
+        missing = total - answered[instrument]
         title = INSTRUMENTS[instrument].title if instrument in INSTRUMENTS else instrument
         out.append(
             {"label": title, "missing": missing, "share": _share(missing, total),
-             "partial": len(partial[instrument]), "partial_share": _share(len(partial[instrument]), total)}
+             "partial": partial[instrument], "partial_share": _share(partial[instrument], total)}
         )  # fmt: skip
     return out
