@@ -84,7 +84,9 @@ def test_the_end_of_support_letter_renders_to_pdf(world, client_as) -> None:
     p = person(world, address="1 High Street\nLeeds", postcode="LS1 1AA", preferred_contact_method="post")
     ps.close(by=world.alice, participant=p, reason="Support ended: time limit reached")
     client = client_as("alice")
+    assert "Send the end of support letter" in client.get(f"/participants/{p.pk}/").content.decode()
     assert client.post(f"/messages/participant/{p.pk}/ending-letter/").status_code == 302
+    assert "Send the end of support letter" not in client.get(f"/participants/{p.pk}/").content.decode()
     message = Message.objects.get(template_key="support_ending")
     assert (message.channel, message.status) == ("letter", "sent")
     assert "High Street" not in message.body  # the address is added to the PDF, not kept in the log

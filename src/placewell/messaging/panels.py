@@ -17,9 +17,13 @@ def participant_messages(request: HttpRequest, p: Any) -> dict[str, Any] | None:
     if not has_perm(request.user, Perm.VIEW_PARTICIPANTS) or p.is_erased:
         return None
     messages = list(Message.objects.filter(participant=p).order_by("-created_at", "-pk")[:SHOWN])
+    ending_sent = any(
+        m.template_key == "support_ending" and m.status in {"queued", "sent", "delivered"} for m in messages
+    )
     return {
         "p": p,
         "messages": messages,
         "opted_out": OptOut.objects.filter(participant=p).exists(),
         "can_write": has_perm(request.user, Perm.EDIT_PARTICIPANT),
+        "offer_ending_letter": p.status == "closed" and not ending_sent,
     }
