@@ -68,6 +68,10 @@ class ServiceForm(GovukModelForm):
             "response_working_days",
             "accepts_self_referrals",
             "public_description",
+            "public_area",
+            "public_phone",
+            "public_email",
+            "opening_hours",
         ]
         widgets = {"model": forms.RadioSelect}
 

@@ -70,7 +70,17 @@ class Service(models.Model):
         "Weekends and England and Wales bank holidays are not counted.",
     )
     accepts_self_referrals = models.BooleanField(default=True)
-    public_description = models.TextField(blank=True, help_text="Shown on the self-referral form")
+    public_description = models.TextField(
+        blank=True, help_text="Shown on the self-referral form and every page a participant sees"
+    )
+    public_area = models.CharField(
+        "Area covered", max_length=200, blank=True, help_text="For example, Northshire and Riverside"
+    )
+    public_phone = models.CharField("Phone number for participants", max_length=40, blank=True)
+    public_email = models.EmailField("Email address for participants", blank=True)
+    opening_hours = models.CharField(
+        "Opening hours", max_length=200, blank=True, help_text="For example, Monday to Friday, 9am to 5pm"
+    )
 
     class Meta:
         ordering = ["name"]

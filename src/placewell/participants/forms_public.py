@@ -25,6 +25,13 @@ class ServiceChoiceForm(GovukForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = Service.objects.filter(accepts_self_referrals=True)
+        self.fields["service"].label_from_instance = _service_label  # type: ignore[attr-defined]
+
+
+def _service_label(service: Service) -> str:
+    """Name, area and description, so a person can tell the services apart."""
+    label = f"{service.name} ({service.public_area})" if service.public_area else service.name
+    return f"{label}: {service.public_description}" if service.public_description else label
 
 
 class NameForm(GovukForm):

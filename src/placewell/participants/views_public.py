@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from placewell.accounts.models import Service
 from placewell.participants import choices, services
@@ -25,6 +26,7 @@ from placewell.participants.forms_public import (
     ServiceChoiceForm,
     WorkForm,
 )
+from placewell.participants.queue import add_working_days
 from placewell.web.wizard import SessionWizard
 
 STEPS = ["service", "name", "dob", "contact", "work", "help"]
@@ -36,6 +38,13 @@ def _wizard(request: HttpRequest) -> SessionWizard:
 
 def _services() -> list[Service]:
     return list(Service.objects.filter(accepts_self_referrals=True))
+
+
+def _branding(request: HttpRequest) -> dict[str, object]:
+    """The chosen service's name for the header and its public details, once a service is known."""
+    chosen = (_wizard(request).get("service") or {}).get("service")
+    svc = Service.objects.filter(pk=chosen, accepts_self_referrals=True).first() if chosen else None
+    return {"svc": svc, "site_name": svc.name} if svc is not None else {}
 
 
 def _next(step: str) -> str:
@@ -61,7 +70,13 @@ def _step(request: HttpRequest, step: str, form_class: type[Any], title: str = "
     return render(
         request,
         "participants/public/question.html",
-        {"form": form, "title": title, "back_url": _back(step), "honeypot": "website" in form.fields},
+        {
+            **_branding(request),
+            "form": form,
+            "title": title,
+            "back_url": _back(step),
+            "honeypot": "website" in form.fields,
+        },
     )
 
 
@@ -70,7 +85,10 @@ def start(request: HttpRequest) -> HttpResponse:
     first = "public:service" if len(offered) != 1 else "public:name"
     if len(offered) == 1:
         _wizard(request).save("service", {"service": offered[0].pk})
-    return render(request, "participants/public/start.html", {"services": offered, "first": reverse(first)})
+    brand = {"svc": offered[0], "site_name": offered[0].name} if len(offered) == 1 else {}
+    return render(
+        request, "participants/public/start.html", {**brand, "services": offered, "first": reverse(first)}
+    )
 
 
 def service(request: HttpRequest) -> HttpResponse:
@@ -132,8 +150,8 @@ def check(request: HttpRequest) -> HttpResponse:
                 about=answers["help"].get("about", ""),
             )
         wizard.clear()
-        request.session["self_referral_service"] = svc.name
-        request.session["self_referral_days"] = svc.response_working_days
+        request.session["self_referral_service"] = svc.pk
+        request.session["self_referral_contact"] = answers["contact"]["preferred_contact_method"]
         return redirect("public:done")
     rows = [
         ("Service", svc.name, reverse("public:service")),
@@ -153,15 +171,31 @@ def check(request: HttpRequest) -> HttpResponse:
         ),
         ("What I would like help with", answers["help"].get("about") or "Not given", reverse("public:help")),
     ]
-    return render(request, "participants/public/check.html", {"rows": rows})
+    return render(
+        request, "participants/public/check.html", {"rows": rows, "svc": svc, "site_name": svc.name}
+    )
 
 
 def done(request: HttpRequest) -> HttpResponse:
-    service_name = request.session.get("self_referral_service")
-    if not service_name:
+    """Who will get in touch, how and by when (the service's promised response time in working days)."""
+    svc = Service.objects.filter(pk=request.session.get("self_referral_service") or 0).first()
+    if svc is None:
         return redirect("public:start")
+    method = request.session.get("self_referral_contact", "")
+    how = {
+        choices.ContactMethod.PHONE: "by phone",
+        choices.ContactMethod.TEXT: "by text message",
+        choices.ContactMethod.EMAIL: "by email",
+        choices.ContactMethod.POST: "by letter",
+    }.get(method, "in the way you asked")
     return render(
         request,
         "participants/public/done.html",
-        {"service_name": service_name, "days": request.session.get("self_referral_days", 5)},
+        {
+            "svc": svc,
+            "site_name": svc.name,
+            "days": svc.response_working_days,
+            "by_date": add_working_days(timezone.localdate(), svc.response_working_days),
+            "how": how,
+        },
     )

@@ -64,6 +64,8 @@ def _common(link: SurveyLink) -> dict[str, object]:
     return {
         "token_expires": timezone.localtime(link.expires_at),
         "service_name": invitation.participant.service.name,
+        "site_name": invitation.participant.service.name,
+        "svc": invitation.participant.service,
         "wave_name": invitation.wave.name,
     }
 
@@ -213,5 +215,7 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def thanks(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "surveys/public/thanks.html", {"service_name": request.session.get("survey_thanks")}
+        request,
+        "surveys/public/thanks.html",
+        {"service_name": name, "site_name": name} if (name := request.session.get("survey_thanks")) else {},
     )

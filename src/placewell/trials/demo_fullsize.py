@@ -136,6 +136,10 @@ def _structure(rng: np.random.Generator, data: pd.DataFrame) -> tuple[Service, U
         in_work_limit_months=4,
         caseload_target=35,
         public_description="Time-limited support to find or stay in work, offered within a randomised trial.",
+        public_area="Riverside",
+        public_phone="01632 960 303",
+        public_email="trial@riverside.example.org",
+        opening_hours="Monday to Friday, 9am to 5pm",
     )
     commissioner = Organisation.objects.filter(name="Northshire Combined Authority").first()
     if commissioner is not None:  # so the demo's evaluator (eve) can analyse it

@@ -233,11 +233,25 @@ def _ensure_structure(progress: Callable[[str], None]) -> tuple[dict[str, Team],
         model=Service.Model.IPS,  # time-unlimited, as IPS is: no pre-employment or in-work limit
         caseload_target=20,
         public_description="Support for people with a health condition to find work or stay in work.",
+        # Ofcom reserves 01632 960000 to 960999 for drama, so the demo's number reaches nobody.
+        public_area="North and South Northshire",
+        public_phone="01632 960 101",
+        public_email="hello@brightpath.example.org",
+        opening_hours="Monday to Friday, 9am to 5pm",
     )
     svc_bp.commissioner = commissioner
     svc_bp.save(update_fields=["commissioner"])
     svc_steps = accounts.create_service(
-        by=None, provider=steps, name="Steps into Work", model=Service.Model.SEQF, caseload_target=25
+        by=None,
+        provider=steps,
+        name="Steps into Work",
+        model=Service.Model.SEQF,
+        caseload_target=25,
+        public_description="Help to find paid work that suits you, and support once you start.",
+        public_area="Northshire city centre",
+        public_phone="01632 960 202",
+        public_email="team@stepsintowork.example.org",
+        opening_hours="Monday to Thursday, 9am to 4pm",
     )
     svc_steps.commissioner = commissioner
     svc_steps.save(update_fields=["commissioner"])
