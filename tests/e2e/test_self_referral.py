@@ -37,9 +37,14 @@ def submit(page) -> None:  # type: ignore[no-untyped-def]
 def test_self_referral_at_320px_by_keyboard(phone_page, world) -> None:  # type: ignore[no-untyped-def]
     from placewell.participants.models import Participant
 
+    world.service.public_phone = "01632 960 101"
+    world.service.public_email = "hello@service.example.org"
+    world.service.opening_hours = "Monday to Friday, 9am to 5pm"
+    world.service.save()
     page = phone_page
     page.goto("/refer/")
     check_page(page)
+    assert page.locator(".pw-header__service").inner_text() == world.service.name
     submit(page)  # Start now
 
     # An empty answer is caught, the error summary takes focus, and its link leads to the field.
@@ -78,6 +83,13 @@ def test_self_referral_at_320px_by_keyboard(phone_page, world) -> None:  # type:
     assert page.get_by_text("07700 900321").is_visible()
     submit(page)  # Send referral
     assert page.get_by_role("heading", name="Referral sent").is_visible()
+    # Who will get in touch, how and by when, and how to reach the service meanwhile.
+    assert page.get_by_text(
+        f"An employment specialist from {world.service.name} will contact you by phone"
+    ).is_visible()
+    assert page.get_by_role("link", name="01632 960 101").is_visible()
+    assert page.get_by_role("link", name="hello@service.example.org").is_visible()
+    assert page.get_by_text("Monday to Friday, 9am to 5pm").is_visible()
 
     person = Participant.objects.get(family_name="Keyboard")
     assert person.phone == "07700 900321" and person.employment_status == "out_of_work"
