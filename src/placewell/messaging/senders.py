@@ -104,7 +104,8 @@ class NotifySender:
     def __init__(self) -> None:
         from notifications_python_client.notifications import NotificationsAPIClient
 
-        self.client = NotificationsAPIClient(settings.PLACEWELL_NOTIFY_API_KEY)
+        base_url = getattr(settings, "PLACEWELL_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+        self.client = NotificationsAPIClient(settings.PLACEWELL_NOTIFY_API_KEY, base_url=base_url)
         self.template_id = settings.PLACEWELL_NOTIFY_SMS_TEMPLATE_ID
 
     def send(self, message: Message, to: str) -> str:
