@@ -46,3 +46,9 @@ def test_the_demo_step_gives_demo_participants_baseline_and_follow_up_responses(
         or Invitation.objects.filter(status=Invitation.Status.NON_RESPONSE).exists()
     )
     assert messages
+    # The follow-up sent by link uses only questionnaires whose wording ships, so a link can be made.
+    from placewell.surveys.models import SurveyWave
+    from placewell.surveys.questionnaire import wording_missing
+
+    follow_up = SurveyWave.objects.get(key="4-month", service=world.service)
+    assert follow_up.instruments == ["phq8", "gad7", "ons4"] and wording_missing(follow_up.instruments) == []

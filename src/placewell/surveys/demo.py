@@ -23,7 +23,7 @@ from placewell.engine.measures import get_instrument
 from placewell.participants.choices import SurveyMode
 from placewell.participants.models import Participant
 from placewell.surveys import fieldwork, services
-from placewell.surveys.models import ContactAttempt, Invitation, SurveyEnrolment
+from placewell.surveys.models import ContactAttempt, Invitation, SurveyEnrolment, SurveyWave
 from placewell.web.months import add_months
 
 RESPONSE_RATE = 0.42
@@ -108,9 +108,22 @@ def _months(first: dt.date, last: dt.date) -> list[dt.date]:
     return out
 
 
+SELF_COMPLETION_INSTRUMENTS = ["phq8", "gad7", "ons4"]
+"""The demo's 4-month follow-up, the wave a specialist sends by link: only questionnaires whose wording ships
+(PHQ-8 and GAD-7 free to reproduce, ONS4 under the Open Government Licence), since a link is refused while a
+licensed questionnaire's wording is not loaded and the demo cannot ship licensed wording."""
+
+
+def _shipped_wording_follow_up() -> None:
+    for wave in SurveyWave.objects.filter(key="4-month", trial_reference="", is_active=True):
+        if list(wave.instruments) != SELF_COMPLETION_INSTRUMENTS:
+            fieldwork.update_wave(by=None, wave=wave, changes={"instruments": SELF_COMPLETION_INSTRUMENTS})  # type: ignore[arg-type]
+
+
 @transaction.atomic
 def load_responses(rng: random.Random, progress: Callable[[str], None]) -> None:
     today = timezone.localdate()
+    _shipped_wording_follow_up()
     enrolments = list(
         SurveyEnrolment.objects.select_related("participant__specialist", "participant__team").order_by("pk")
     )
