@@ -2,7 +2,8 @@
 
 Intervals and p-values use the t distribution with the residual degrees of freedom (``n - k``, or
 ``G - 1`` with clustered errors), as Stata and R's estimatr report them, rather than the normal.
-Stars follow DWP research report 1025, Table 2.1: ``*`` 90%, ``**`` 95%, ``***`` 99% confidence.
+Stars follow DWP research report no. 1025, *Health-led Employment Trials Evaluation: 12-month outcomes
+evidence synthesis* (August 2022), Table 2.1: ``*`` 90%, ``**`` 95%, ``***`` 99% confidence.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import math
 from scipy import stats
 
 STAR_LEVELS: tuple[tuple[float, str], ...] = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
-"""p-value thresholds and their marks (DWP research report 1025, Table 2.1 footnote)."""
+"""p-value thresholds and their marks (DWP research report no. 1025, Table 2.1 footnote)."""
 
 ALLOWED_LEVELS: tuple[int, ...] = (90, 95, 99)
 """Confidence levels the report uses (Table 2.1 footnote)."""

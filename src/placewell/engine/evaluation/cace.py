@@ -1,12 +1,13 @@
 """Complier average causal effect by two-stage least squares.
 
-Why: intention to treat answers "what does offering the service do?"; a commissioner also asks "what
-does it do for people who actually use it?". Random assignment is an instrument for receipt (Angrist,
-Imbens and Rubin 1996), so two-stage least squares with assignment instrumenting receipt estimates the
-effect for compliers. Receipt follows the report's definition of participants: "trial recruits allocated
-to treatment, who went on to receive support, as indicated by having 1+ meetings with an employment
-specialist" (DWP research report 1025, glossary). Controls cannot receive the service, so a missing meeting count (no
-management information) counts as none.
+Why: intention to treat answers "what does offering the service do?"; a commissioner also asks "what does it
+do for people who actually use it?". Random assignment is an instrument for receipt (Angrist, Imbens and Rubin
+1996), so two-stage least squares with assignment instrumenting receipt estimates the effect for compliers.
+Receipt follows the report's definition of participants: "trial recruits allocated to treatment, who went on
+to receive support, as indicated by having 1+ meetings with an employment specialist" (DWP research report no.
+1025, *Health-led Employment Trials Evaluation: 12-month outcomes evidence synthesis* (August 2022),
+glossary). Controls cannot receive the service, so a missing meeting count (no management information) counts
+as none.
 
 Standard errors: HC0, HC1 (default) and cluster-robust, as linearmodels' ``IV2SLS`` reports them
 (``robust`` and ``clustered``, with ``debiased=True`` for HC1's ``n/(n-k)``). Leverage-based HC2 and HC3
@@ -34,7 +35,7 @@ from placewell.engine.evaluation.errors import InvalidValueError, NoVarianceErro
 from placewell.engine.evaluation.impact import OutcomeType, check_se, is_binary
 
 RECEIPT_THRESHOLD = 1
-"""Meetings needed to count as receiving the service (DWP research report 1025, glossary: "1+ meetings")."""
+"""Meetings needed to count as receiving the service (DWP research report no. 1025, glossary: "1+ meetings")."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class CaceEstimate:
 
     @property
     def stars(self) -> str:
-        """Significance marks as in DWP research report 1025, Table 2.1."""
+        """Significance marks as in DWP research report no. 1025, Table 2.1."""
         return _inference.stars_for(self.p_value)
 
     def tidy(self) -> pd.DataFrame:

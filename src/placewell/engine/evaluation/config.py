@@ -1,9 +1,10 @@
 """The evaluation plan as a TOML file: groups, outcomes, covariates, weights, subgroups, economics.
 
-Why a file: a trial's statistical analysis plan is fixed before the data are seen (DWP research report 1025, section
+Why a file: a trial's statistical analysis plan is fixed before the data are seen (DWP research report no.
+1025, *Health-led Employment Trials Evaluation: 12-month outcomes evidence synthesis* (August 2022), section
 6.2.3 refers to the trial protocols and statistical analysis plan), so the plan lives in a reviewed file
-rather than in ad hoc code. ``hlt_evaluation.toml`` beside this module is the Health-led Trials plan:
-five groups (SCR IW, SCR OOW, All SCR, WMCA, All OOW) and four primary outcomes (Table 2.1).
+rather than in ad hoc code. ``hlt_evaluation.toml`` beside this module is the Health-led Trials plan: five
+groups (SCR IW, SCR OOW, All SCR, WMCA, All OOW) and four primary outcomes (Table 2.1).
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """Intention-to-treat impacts: ``estimate_itt(...) -> ImpactEstimate``.
 
-The estimator is the one the Health-led Trials used (DWP research report 1025, section 6.2.3): an ordinary least squares
-regression of the outcome on the treatment indicator and baseline covariates, a linear probability model
-for binary outcomes, reported in percentage points. HC2 standard errors are the default because they are
+The estimator is the one the Health-led Trials used (DWP research report no. 1025, *Health-led Employment
+Trials Evaluation: 12-month outcomes evidence synthesis* (August 2022), section 6.2.3): an ordinary least
+squares regression of the outcome on the treatment indicator and baseline covariates, a linear probability
+model for binary outcomes, reported in percentage points. HC2 standard errors are the default because they are
 unbiased under homoskedasticity and behave well in small cells (Imbens and Kolesar 2016); HC1, HC3 and
 cluster-robust errors (for example by employment specialist) are available on request.
 
-Allocation ratios that vary by stratum or over time (DWP research report 1025, section 1.7: the ratio was changed to
+Allocation ratios that vary by stratum or over time (DWP research report no. 1025, section 1.7: the ratio was changed to
 control flow into the service) make a raw comparison of arms biased. Two remedies are supported: pass
 ``strata=["stratum", "period"]`` to include stratum-by-period fixed effects (each cell is a small
 experiment with a fixed ratio), or pass inverse-probability-of-assignment weights from
@@ -93,7 +94,7 @@ class ImpactEstimate:
 
     @property
     def effect_sd(self) -> float:
-        """The effect in standard deviations of the control group's outcome (DWP research report 1025, Table 2.1)."""
+        """The effect in standard deviations of the control group's outcome (DWP research report no. 1025, Table 2.1)."""
         return self.effect / self.control_sd if self.control_sd > 0 else float("nan")
 
     @property
@@ -103,7 +104,7 @@ class ImpactEstimate:
 
     @property
     def stars(self) -> str:
-        """``*`` 90%, ``**`` 95%, ``***`` 99% (DWP research report 1025, Table 2.1)."""
+        """``*`` 90%, ``**`` 95%, ``***`` 99% (DWP research report no. 1025, Table 2.1)."""
         return _inference.stars_for(self.p_value)
 
     def as_dict(self) -> dict[str, Any]:

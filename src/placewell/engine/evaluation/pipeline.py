@@ -1,9 +1,15 @@
 """Run a whole evaluation plan: impacts by group and outcome, weights, subgroups, CACE and economics.
 
-The order follows DWP research report 1025: impacts for each of the five groups and primary outcomes (Table 2.1), survey
-outcomes weighted for non-response (section 6.2.2), subgroup variation (section 4), then costs and
-returns with Monte Carlo sensitivity (Table 2.2, section 2.1). ``progress`` is called once per step
-so that a command line can show a bar without this module knowing about terminals.
+The order follows DWP research report no. 1025, *Health-led Employment Trials Evaluation: 12-month outcomes
+evidence synthesis* (August 2022): impacts for each of the five groups and primary outcomes (Table 2.1),
+survey outcomes weighted for non-response (section 6.2.2), subgroup variation (section 4), then costs and
+returns with Monte Carlo sensitivity (Table 2.2, section 2.1). ``progress`` is called once per step so that a
+command line can show a bar without this module knowing about terminals.
+
+Two additions to the report's method: the Monte Carlo draws carry the estimated correlation between the
+valued impacts (:mod:`placewell.engine.evaluation.joint`), and an impact whose arms are small for their
+outcome's skew is checked by randomisation inference within the strata
+(:mod:`placewell.engine.evaluation.small_sample`).
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Subgroup impacts: treatment-by-subgroup interactions, a joint test, and Holm across the family.
 
 Why: a commissioner asks "for whom did it work?". The Health-led Trials explored variation in impact by
-gender, age, work experience in the 2 years before randomisation, severity of health problem at
-randomisation (EQ-5D-5L) and cohort (for the pandemic), and found a stronger health impact for SCR IW
-recruits in poorer initial health (DWP research report 1025, section 4, paragraphs on subgroups). Those five are the
-default family here.
+gender, age, work experience in the 2 years before randomisation, severity of health problem at randomisation
+(EQ-5D-5L) and cohort (for the pandemic), and found a stronger health impact for SCR IW recruits in poorer
+initial health (DWP research report no. 1025, *Health-led Employment Trials Evaluation: 12-month outcomes
+evidence synthesis* (August 2022), section 4, paragraphs on subgroups). Those five are the default family
+here.
 
 One regression per subgroup variable estimates the effect within each level, ``y = a + sum_l g_l D_l +
 sum_l t_l (T x D_l) + covariates``, so ``t_l`` is the effect in level ``l`` with the same covariates and
@@ -36,7 +37,7 @@ from placewell.engine.evaluation.errors import TooFewObservationsError
 from placewell.engine.evaluation.impact import OutcomeType, check_se, is_binary
 
 DEFAULT_SUBGROUPS: tuple[str, ...] = ("gender", "age_band", "work_history", "baseline_health_band", "cohort")
-"""The report's subgroup family (DWP research report 1025, section 4): gender, age, work history, EQ-5D severity, cohort."""
+"""The report's subgroup family (DWP research report no. 1025, section 4): gender, age, work history, EQ-5D severity, cohort."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class SubgroupEffect:
 
     @property
     def stars(self) -> str:
-        """Significance marks as in DWP research report 1025, Table 2.1."""
+        """Significance marks as in DWP research report no. 1025, Table 2.1."""
         return _inference.stars_for(self.p_value)
 
 

@@ -1,9 +1,10 @@
 """Report tables in the report's layout, and the results as plain data for JSON.
 
-``impact_table`` follows DWP research report 1025, Table 2.1 (rows are groups, columns outcomes, effects in percentage
-points, pounds or standard deviations with significance stars); ``economics_table`` follows Table 2.2
-(cost per recruit to the treatment group, financial and economic return for every pound spent), with
-the Monte Carlo percentiles and the probability of a return above one added.
+``impact_table`` follows DWP research report no. 1025, *Health-led Employment Trials Evaluation: 12-month
+outcomes evidence synthesis* (August 2022), Table 2.1 (rows are groups, columns outcomes, effects in
+percentage points, pounds or standard deviations with significance stars); ``economics_table`` follows Table
+2.2 (cost per recruit to the treatment group, financial and economic return for every pound spent), with the
+Monte Carlo percentiles and the probability of a return above one added.
 """
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
 """Non-response weights for survey outcomes, and inverse-probability-of-assignment weights.
 
-Why: in the Health-led Trials the 12-month survey reached 41.8% of recruits, and more of the treatment
-arm than of the control arm (50.8/42.4/41.0% against 43.0/40.5/36.1% for SCR IW, SCR OOW and WMCA; DWP research report
-1025, Table 6.2). Survey outcomes were therefore "weighted for non-response" (DWP research report 1025, section 6.2.2).
-Here, within each arm, a logistic model of response on baseline characteristics gives each respondent a
-weight of one over their predicted response probability, so the respondents stand for the whole
-randomised arm. Weights are scaled to sum to the arm's size, then trimmed at ``trim_ratio`` times their
-mean (default 5, a common survey rule) and rescaled, so that a handful of people cannot dominate. The
-diagnostics report the Kish effective sample size and the standardised mean differences between
-respondents and the full arm, before and after weighting.
+Why: in the Health-led Trials the 12-month survey reached 41.8% of recruits, and more of the treatment arm
+than of the control arm (50.8/42.4/41.0% against 43.0/40.5/36.1% for SCR IW, SCR OOW and WMCA; DWP research
+report 1025, Table 6.2). Survey outcomes were therefore "weighted for non-response" (DWP research report no.
+1025, *Health-led Employment Trials Evaluation: 12-month outcomes evidence synthesis* (August 2022), section
+6.2.2). Here, within each arm, a logistic model of response on baseline characteristics gives each respondent
+a weight of one over their predicted response probability, so the respondents stand for the whole randomised
+arm. Weights are scaled to sum to the arm's size, then trimmed at ``trim_ratio`` times their mean (default 5,
+a common survey rule) and rescaled, so that a handful of people cannot dominate. The diagnostics report the
+Kish effective sample size and the standardised mean differences between respondents and the full arm, before
+and after weighting.
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ def assignment_weights(data: pd.DataFrame, treatment: str, probability: str) -> 
     ``probability`` names the column holding each person's probability of allocation to treatment at
     the moment they were randomised (the randomisation service records it). Weighting by its inverse
     makes every stratum and period count as if allocated 1:1, which removes the bias a changing ratio
-    would otherwise cause (DWP research report 1025, section 1.7).
+    would otherwise cause (DWP research report no. 1025, section 1.7).
     """
     require_columns(data, [treatment, probability])
     treated = treatment_indicator(data, treatment)
