@@ -20,7 +20,8 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, TextField
+from django.db.models.functions import Cast
 
 from placewell.governance.pseudonyms import keyed_digest
 from placewell.participants.models import Participant, Status
@@ -133,10 +134,16 @@ class _BaselineRow(NamedTuple):
     employment_status: str
     work_history: str
     activity_limitation: str
-    health_conditions: list[str] | None
+
+    health_conditions: str | None  # the list as JSON text: see _has
 
 
-_BASELINE_COLUMNS = ("arm_id", "allocated_on", *(f"participant__{f}" for f in _BaselineRow._fields[2:]))
+_BASELINE_COLUMNS = (
+    "arm_id",
+    "allocated_on",
+    *(f"participant__{f}" for f in _BaselineRow._fields[2:-1]),
+    Cast("participant__health_conditions", TextField()),
+)
 
 
 def _age(r: _BaselineRow) -> float | None:
@@ -156,9 +163,14 @@ def _flag(field: str, wanted: set[str]) -> Any:
 
 
 def _has(condition: str) -> Any:
+    """Whether the person's list of health conditions holds ``condition``, read from the list's JSON text:
+    a code (letters and underscores) is in a list of strings exactly when its quoted form is in the text, and
+    decoding the JSON of every randomised person was a quarter of the interim page's time."""
+    quoted = f'"{condition}"'
+
     def value(r: _BaselineRow) -> float | None:
         conditions = r.health_conditions
-        return None if conditions is None else float(condition in conditions)
+        return None if conditions is None or conditions == "null" else float(quoted in conditions)
 
     return value
 
