@@ -18,7 +18,7 @@ from django_q.tasks import async_task
 from placewell.jobs.models import Job, WorkerBeat
 from placewell.jobs.runner import JobFailed
 from placewell.jobs.schedules import PLANNED, ScheduleError, ensure_schedules, next_run
-from tests.surveys.conftest import agree, noon
+from tests.surveys.conftest import agree, load_test_wording, noon
 
 
 def run_scheduled(func: str) -> Task:
@@ -28,6 +28,8 @@ def run_scheduled(func: str) -> Task:
 
 
 def test_monthly_survey_invitations_issue_the_batch_and_email_online_invitees(world) -> None:
+    # A link is made only for questionnaires whose licensed wording is loaded (no stand-in reaches anyone).
+    load_test_wording("eq5d5l", "swemwbs")
     with time_machine.travel(noon(dt.date(2026, 11, 15)), tick=False) as t:
         agree(world, survey_mode="web", email="online@example.org")
         agree(world, given_name="Pat", nhs_number="", survey_mode="phone", email="phone@example.org")
