@@ -64,7 +64,9 @@ def test_plan_lock_run_and_report(page, world, analysed_trial) -> None:  # type:
     assert page.get_by_role(
         "img", name="Flow of participants through the trial (CONSORT diagram)"
     ).is_visible()
-    assert page.get_by_text("Primary outcomes (the layout of DWP research report 1025, Table 2.1)").is_visible()
+    assert page.get_by_text(
+        "Primary outcomes (the layout of DWP research report 1025, Table 2.1)"
+    ).is_visible()
     assert page.get_by_role("link", name="Download the report (PDF)").is_visible()
     assert_accessible(page)
     with page.expect_download() as download:

@@ -87,7 +87,10 @@ def test_referral_questions_with_duplicate_warning(client_as, world, participant
         },
     )
     body = bad.content.decode()
-    assert "Date of referral must be today or in the past" in body and "Select team from the options shown" in body
+    assert (
+        "Date of referral must be today or in the past" in body
+        and "Select team from the options shown" in body
+    )
     assert Participant.objects.count() == 1
     client.post(
         "/participants/refer/referral/",

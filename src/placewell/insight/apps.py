@@ -7,4 +7,3 @@ class InsightConfig(AppConfig):
     name = "placewell.insight"
     label = "insight"
     verbose_name = "Insight"
-

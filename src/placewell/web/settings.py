@@ -213,9 +213,13 @@ WHITENOISE_AUTOREFRESH = not _production
 # "locmem" keeps it inside one process, for a single-process server only.
 PLACEWELL_CACHE_URL = env_str("PLACEWELL_CACHE_URL", "database").strip() or "database"
 if PLACEWELL_CACHE_URL == "database":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "placewell_cache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "placewell_cache"}
+    }
 elif PLACEWELL_CACHE_URL == "locmem":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "placewell"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "placewell"}
+    }
 elif PLACEWELL_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
