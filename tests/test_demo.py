@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from placewell.accounts.models import Organisation, Role, User
 from placewell.participants.models import Participant, Status
@@ -66,6 +67,19 @@ def test_demo_looks_like_a_real_service(db) -> None:  # type: ignore[no-untyped-
         ).values()
         if d.support_started
     ]
+    # Everyone receiving support has their next meeting booked, and last fortnight's were marked.
+    from placewell.appointments.models import Appointment
+
+    open_people = Participant.objects.filter(
+        status__in=[Status.ACTIVE, Status.IN_WORK], specialist__isnull=False
+    )
+    upcoming = Appointment.objects.filter(status="booked", starts_at__gt=timezone.now())
+    assert set(upcoming.values_list("participant_id", flat=True)) == set(
+        open_people.values_list("pk", flat=True)
+    )
+    outcomes = Counter(Appointment.objects.exclude(status="booked").values_list("status", flat=True))
+    assert outcomes["attended"] > 5 * outcomes["did_not_attend"] > 0
+
     busiest_day = Counter(started).most_common(1)[0][1]
     assert busiest_day <= 0.05 * len(started)
     assert len({(d.year, d.month) for d in started}) >= 12

@@ -7,10 +7,11 @@ class AppointmentsConfig(AppConfig):
     verbose_name = "Appointments"
 
     def ready(self) -> None:
-        from placewell.appointments import alerts, panels
+        from placewell.appointments import alerts, demo, panels
         from placewell.appointments.services import erase_participant_appointments
         from placewell.web.extensions import (
             ParticipantPanel,
+            register_demo_step,
             register_erasure_step,
             register_participant_panel,
         )
@@ -25,3 +26,5 @@ class AppointmentsConfig(AppConfig):
         )
         alerts.register()
         register_erasure_step("appointments", erase_participant_appointments)
+        # After the contact history (casework, 60): the attended meetings add their contacts on top of it.
+        register_demo_step("appointments", demo.load_appointments, order=65)

@@ -359,6 +359,7 @@ for _key, _cron in list(PLACEWELL_SCHEDULES.items()):
 # page) or GOV.UK Notify (PLACEWELL_SMS_BACKEND=notify with an API key and a template whose content is
 # ((body))). Reminders go the given numbers of minutes before an appointment (default two days and two hours).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for the file backend `./run demo` uses
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
