@@ -108,6 +108,7 @@ PEOPLE = [("1", "Rowan Example"), ("2", "Sam Example")]
 
 ARGUMENTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "placewell.analysis.forms.StatisticianForm": lambda w: {"queryset": _users(w)},
+    "placewell.appointments.forms.BookForm": lambda w: {"staff": [w.alice, w.bob], "venues": []},
     "placewell.casework.forms.TransferForm": lambda w: {"people": PEOPLE, "specialists": PEOPLE},
     "placewell.casework.forms.WeekForm": lambda w: {"specialists": [(1, "Alice"), (2, "Bob")]},
     "placewell.employers.forms.EngagementForm": lambda w: {"people": _participants(w)},
