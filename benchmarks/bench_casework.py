@@ -124,41 +124,27 @@ def _load(n_participants: int, contacts_per: int) -> dict[str, int]:
                             when,
                         )
                     )
+        # The audit events that date support starting and starting work, hashed into the audit chain as
+        # every event is (accounts.audit_chain), continuing from the events the real actions wrote.
+        from placewell.accounts.audit_chain import link
+        from placewell.accounts.models import AuditEvent
+
+        prev = AuditEvent.objects.order_by("-pk").values_list("chain_hash", flat=True).first() or ""
         with raw.copy(
             "COPY accounts_auditevent (at, actor_id, actor_label, action, record_type, record_id, participant_id,"
-            " service_id, summary, changes) FROM STDIN"
+            " service_id, summary, changes, ip_address, chain_prev, chain_hash) FROM STDIN"
         ) as copy:
             for pid, sid, status in ids:
                 started = now - dt.timedelta(days=rng.randint(20, 300))
-                copy.write_row(
-                    (
-                        started,
-                        sid,
-                        "Bench",
-                        "status",
-                        "participant",
-                        str(pid),
-                        pid,
-                        service.pk,
-                        "Support started",
-                        json.dumps({"status": ["agreed", "active"]}),
-                    )
-                )
+                events = [(started, "Support started", ["agreed", "active"])]
                 if status == Status.IN_WORK:
-                    copy.write_row(
-                        (
-                            started + dt.timedelta(days=60),
-                            sid,
-                            "Bench",
-                            "status",
-                            "participant",
-                            str(pid),
-                            pid,
-                            service.pk,
-                            "Started work",
-                            json.dumps({"status": ["active", "in_work"]}),
-                        )
-                    )
+                    events.append((started + dt.timedelta(days=60), "Started work", ["active", "in_work"]))
+                for at, summary, change in events:
+                    row = (at, sid, "Bench", "status", "participant", str(pid), pid, service.pk, summary)
+                    changes = json.dumps({"status": change})
+                    digest = link(prev, (*row, changes, None))
+                    copy.write_row((*row, changes, None, prev, digest))
+                    prev = digest
         cur.execute("ANALYZE")
     return {"specialist": specialists[0].pk}
 
