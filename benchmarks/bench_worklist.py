@@ -19,13 +19,9 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
-import subprocess
-import sys
-import time
 
+from benchmarks import pages
 from benchmarks.harness import Result
-from benchmarks.served import ROOT, SERVER_URL, admin, django_env
 
 CONTACTS_PER_PARTICIPANT = 20
 PER_SPECIALIST = 100
@@ -229,96 +225,20 @@ def _load(n_participants: int) -> dict[str, int]:
     return {"specialist": specialist, "team_leader": leader.pk}
 
 
-def _measure(users: dict[str, int], repeat: int) -> dict[str, dict[str, float]]:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from placewell.accounts.models import User
-
-    out: dict[str, dict[str, float]] = {}
-    for key, who, url, _ in PAGES:
-        client = Client()
-        client.force_login(User.objects.get(pk=users[who]))
-        assert client.get(url).status_code == 200  # warm-up
-        times = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            assert client.get(url).status_code == 200
-            times.append(time.perf_counter() - start)
-        with CaptureQueriesContext(connection) as ctx:
-            client.get(url)
-        times.sort()
-        out[key] = {
-            "median": statistics.median(times),
-            "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
-            "queries": len(ctx.captured_queries),
-        }
-    return out
-
-
-def worker(n_participants: int, repeat: int) -> None:
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    from django.conf import settings
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # many staff, made quickly
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    users = _load(n_participants)
-    loaded = time.perf_counter() - started
-    result: dict[str, object] = dict(_measure(users, repeat))
-    result["load_seconds"] = loaded
-    print("RESULT " + json.dumps(result))
-
-
-def _run_size(name: str, n_participants: int, repeat: int) -> dict[str, object]:
-    db = f"placewell_bench_worklist_{name}"
-    base = SERVER_URL.rsplit("/", 1)[0]
-    admin(f"DROP DATABASE IF EXISTS {db}")
-    admin(f"CREATE DATABASE {db}")
-    try:
-        code = f"from benchmarks.bench_worklist import worker; worker({n_participants}, {repeat})"
-        done = subprocess.run(
-            [sys.executable, "-c", code],
-            env=django_env(f"{base}/{db}"),
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
-        if line is None:
-            raise RuntimeError(f"benchmark worker failed:\n{done.stdout}\n{done.stderr}")
-        return json.loads(line.removeprefix("RESULT "))
-    finally:
-        admin(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+def worker(n: int, repeat: int) -> None:
+    pages.worker(_load, PAGES, n, repeat)
 
 
 def run(quick: bool) -> list[Result]:
     n = _size(quick)
     repeat = 15 if quick else 40
-    baseline = _run_size("baseline", 100, repeat)
-    measured = _run_size("measured", n, repeat)
-    results = []
-    for key, _, _, title in PAGES:
-        big, small = measured[key], baseline[key]  # type: ignore[index]
-        results.append(
-            Result(
-                name=f"{title}: {n:,} participants, {n * CONTACTS_PER_PARTICIPANT:,} contacts (PostgreSQL)",
-                baseline="the same page with 100 participants, 2,000 contacts",
-                seconds=big["median"],
-                baseline_seconds=small["median"],
-                figures={
-                    "p95": f"{big['p95'] * 1000:.1f} ms (baseline {small['p95'] * 1000:.1f} ms)",
-                    "median": f"{big['median'] * 1000:.1f} ms (baseline {small['median'] * 1000:.1f} ms)",
-                    "queries": f"{big['queries']:.0f} (baseline {small['queries']:.0f})",
-                    "load": f"{measured['load_seconds']:.0f} s to load the measured database",
-                },
-                aim="under 300 ms at the 95th percentile at 100,000 participants; the same number of queries "
-                "at both sizes",
-            )
-        )
-    return results
+    baseline = pages.run_size("bench_worklist", "baseline", 100, repeat)
+    measured = pages.run_size("bench_worklist", "measured", n, repeat)
+    return pages.results(
+        PAGES,
+        measured,
+        baseline,
+        size=f"{n:,} participants, {n * CONTACTS_PER_PARTICIPANT:,} contacts",
+        baseline_label="the same page with 100 participants, 2,000 contacts",
+        aim="under 300 ms at the 95th percentile at 100,000 participants; the same number of queries at both sizes",
+    )
