@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from placewell.accounts.models import AuditEvent
-from placewell.participants import queue, services
+from placewell.participants import queue, services, services_queue
 from placewell.participants.models import Participant
 from tests.casework.conftest import at
 from tests.conftest import refer
@@ -169,8 +169,8 @@ def test_service_refuses_a_specialist_of_another_service(world) -> None:  # type
         team=team,
     )
     p = _self_referral(world)
-    with pytest.raises(services.AllocationError, match="does not work for Test IPS"):
-        services.allocate(by=world.mandy, participant=p, specialist=stranger)
+    with pytest.raises(services_queue.AllocationError, match="does not work for Test IPS"):
+        services_queue.allocate(by=world.mandy, participant=p, specialist=stranger)
 
 
 def _queries(client) -> int:  # type: ignore[no-untyped-def]

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
 from placewell.accounts.models import AuditChainHead, AuditEvent
@@ -84,7 +85,9 @@ def trigger_sql(vendor: str, *, drop: bool = False) -> Sequence[str]:
         return SQLITE_DROP if drop else SQLITE_TRIGGERS
     if vendor == "postgresql":
         return POSTGRES_DROP if drop else POSTGRES_TRIGGERS
-    raise NotImplementedError(f"No append-only trigger for {vendor}")
+    raise ImproperlyConfigured(
+        f"Placewell runs on SQLite or PostgreSQL; the audit log's append-only trigger has no form for {vendor}."
+    )
 
 
 def _at(value: dt.datetime | str) -> str:

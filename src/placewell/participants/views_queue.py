@@ -10,7 +10,7 @@ from django.utils.html import format_html_join
 
 from placewell.accounts.models import Role, User
 from placewell.accounts.policy import Perm, participant_scope, referral_queue_scope, require
-from placewell.participants import queue, services
+from placewell.participants import queue, services, services_queue
 from placewell.participants.models import Participant
 
 CASELOAD_ROLES = (Role.SPECIALIST, Role.TEAM_LEADER)
@@ -58,8 +58,8 @@ def _allocate(request: HttpRequest, user: User) -> tuple[str | None, str | None]
     if specialist is None:
         return pid, "Choose a specialist of this service: the one chosen works elsewhere or has left."
     try:
-        services.allocate(by=user, participant=person, specialist=specialist, request=request)
-    except services.AllocationError as exc:
+        services_queue.allocate(by=user, participant=person, specialist=specialist, request=request)
+    except services_queue.AllocationError as exc:
         return pid, str(exc)
     messages.success(
         request, f"{person.full_name} allocated to {specialist}. They will see them on their home page."
