@@ -177,6 +177,12 @@ def test_staff_administer_a_questionnaire_and_every_survey_page_is_accessible(pa
     page.wait_for_load_state()
     assert_accessible(page)
     assert baseline_invitation(other).attempts.count() == 1
+    # No link while a questionnaire's licensed wording is missing: the page says which and how to load it.
+    assert page.get_by_text("A self-completion link cannot be made yet").is_visible()
+    assert page.get_by_role("button", name="Create a self-completion link").count() == 0
+    load_test_wording("eq5d5l", "swemwbs")
+    page.reload()
+    assert_accessible(page)
     page.get_by_role("button", name="Create a self-completion link").click()
     page.wait_for_load_state()
     assert_accessible(page)
