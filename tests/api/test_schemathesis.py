@@ -67,6 +67,24 @@ def seeded(world):  # type: ignore[no-untyped-def]
     return supported(world)
 
 
+@pytest.fixture
+def connection_kept():  # type: ignore[no-untyped-def]
+    """Keep the test's database connection across the requests schemathesis sends to the WSGI application.
+
+    Django closes a connection it thinks is stale when a request starts and finishes (``close_old_connections``);
+    inside a test's transaction on PostgreSQL that would close the connection the test runs in. Django's own
+    test client disconnects the handler for its requests, so this does the same around the calls.
+    """
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 @schema.parametrize()
@@ -77,7 +95,7 @@ def seeded(world):  # type: ignore[no-untyped-def]
     derandomize=True,
     suppress_health_check=list(HealthCheck),
 )
-def test_the_api_conforms_to_its_schema(case, role, tokens, seeded) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_conforms_to_its_schema(case, role, tokens, seeded, connection_kept) -> None:  # type: ignore[no-untyped-def]
     issued_cursor(case)
     case.call_and_validate(headers={"Authorization": f"Bearer {tokens[role]}"})
 

@@ -43,7 +43,9 @@ def allocate(
     from placewell.accounts.models import Role
 
     locked = (
-        Participant.objects.select_for_update().select_related("specialist", "service").get(pk=participant.pk)
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("specialist", "service")
+        .get(pk=participant.pk)
     )
     if locked.specialist_id is not None:
         raise AllocationError(

@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from placewell.accounts.models import Role, Service
 from placewell.accounts.policy import Perm, has_perm, participant_scope, services_in_scope
+from placewell.api.dispatch import no_such_endpoint
 from placewell.participants.models import Participant, Status
 from placewell.web.extensions import home_panels
 
@@ -64,4 +65,8 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # A path under the API that no route matches (one with a line break, say, which the API's own catch-all
+    # cannot match) still gets the API's JSON answer, as its schema documents, not the HTML page.
+    if request.path.startswith("/api/v1/"):
+        return no_such_endpoint(request)
     return render(request, "web/404.html", status=404)
