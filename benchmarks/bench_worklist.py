@@ -56,51 +56,15 @@ def _load_caseloads(n_participants: int) -> int:
     from django.utils import timezone
 
     from placewell.accounts import services as acc
-    from placewell.accounts.models import Role
-    from placewell.participants.models import Participant, Status
+    from placewell.participants.models import Status
 
     rng = random.Random(2026)
     provider = acc.create_organisation(by=None, name="Bench Provider", kind="provider")
     service = acc.create_service(by=None, provider=provider, name="Bench IPS", model="ips")
-    n_specialists = max(1, n_participants // PER_SPECIALIST)
-    specialists = []
-    team = None
-    for i in range(n_specialists):
-        if i % 10 == 0:
-            team = acc.create_team(by=None, service=service, name=f"Team {i // 10 + 1}")
-        specialists.append(
-            acc.create_staff(
-                by=None,
-                username=f"es{i}",
-                password="bench-password-not-secret-1",  # noqa: S106 - throwaway accounts in a throwaway database
-                first_name=f"Spec{i}",
-                last_name="Bench",
-                email=f"es{i}@example.org",
-                role=Role.SPECIALIST,
-                team=team,
-            )
-        )
+    specialists, ids = pages.caseloads(
+        service, n_participants, per_specialist=PER_SPECIALIST, open_share=OPEN_SHARE, rng=rng
+    )
     now = timezone.now()
-    rows = []
-    for i in range(n_participants):
-        s = specialists[i % n_specialists]
-        open_ = rng.random() < OPEN_SHARE
-        status = (Status.IN_WORK if rng.random() < 0.3 else Status.ACTIVE) if open_ else Status.CLOSED
-        rows.append(
-            Participant(
-                reference=f"PW-B{i:07d}",
-                service=service,
-                team_id=s.team_id,
-                specialist=s,
-                status=status,
-                given_name=rng.choice(["Sam", "Alex", "Jo", "Chris", "Pat"]),
-                family_name=f"Person{i}",
-                closed_at=None if open_ else now - dt.timedelta(days=rng.randint(1, 700)),
-                closed_reason="" if open_ else "Support finished",
-            )
-        )
-    Participant.objects.bulk_create(rows, batch_size=5000)
-    ids = list(Participant.objects.order_by("pk").values_list("pk", "specialist_id", "status"))
     with connection.cursor() as cur:
         raw = cur.cursor
         with raw.copy(

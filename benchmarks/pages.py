@@ -120,3 +120,59 @@ def results(
             )
         )
     return out
+
+
+def caseloads(
+    service: object, n_participants: int, *, per_specialist: int, open_share: float, rng: object
+) -> tuple[list[object], list[tuple[int, int, str]]]:
+    """Specialists (made through the real action, ten to a team) holding ``per_specialist`` participants each
+    over time, ``open_share`` of them open (a third of those in work): the caseloads the casework and
+    worklist benchmarks both load. Returns the specialists and (participant id, specialist id, status) rows."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from placewell.accounts import services as acc
+    from placewell.accounts.models import Role
+    from placewell.participants.models import Participant, Status
+
+    n_specialists = max(1, n_participants // per_specialist)
+    specialists = []
+    team = None
+    for i in range(n_specialists):
+        if i % 10 == 0:
+            team = acc.create_team(by=None, service=service, name=f"Team {i // 10 + 1}")  # type: ignore[arg-type]
+        specialists.append(
+            acc.create_staff(
+                by=None,
+                username=f"es{i}",
+                password="bench-password-not-secret-1",  # noqa: S106 - throwaway accounts in a throwaway database
+                first_name=f"Spec{i}",
+                last_name="Bench",
+                email=f"es{i}@example.org",
+                role=Role.SPECIALIST,
+                team=team,
+            )
+        )
+    now = timezone.now()
+    rows = []
+    for i in range(n_participants):
+        s = specialists[i % n_specialists]
+        open_ = rng.random() < open_share  # type: ignore[attr-defined]
+        status = (Status.IN_WORK if rng.random() < 0.3 else Status.ACTIVE) if open_ else Status.CLOSED  # type: ignore[attr-defined]
+        rows.append(
+            Participant(
+                reference=f"PW-B{i:07d}",
+                service=service,
+                team_id=s.team_id,
+                specialist=s,
+                status=status,
+                given_name=rng.choice(["Sam", "Alex", "Jo", "Chris", "Pat"]),  # type: ignore[attr-defined]
+                family_name=f"Person{i}",
+                closed_at=None if open_ else now - dt.timedelta(days=rng.randint(1, 700)),  # type: ignore[attr-defined]
+                closed_reason="" if open_ else "Support finished",
+            )
+        )
+    Participant.objects.bulk_create(rows, batch_size=5000)
+    ids = list(Participant.objects.order_by("pk").values_list("pk", "specialist_id", "status"))
+    return specialists, ids
