@@ -31,7 +31,8 @@ def test_demo_loads_once_with_every_stage(db) -> None:  # type: ignore[no-untype
 def test_demo_looks_like_a_real_service(db) -> None:  # type: ignore[no-untyped-def]
     """The full default demo: an IPS service without time limits, caseloads near the IPS target of about 20
     per full-time specialist with a realistic in-work share, support that started over the whole history,
-    and a handful of alerts for each specialist rather than dozens."""
+    and a handful of alerts for each specialist rather than dozens. The demo trial's allocations are concealed
+    and truly random, so the exact counts differ from one load to the next: the bounds allow for that."""
     from django.db.models import Q
 
     from placewell.accounts.models import Service
@@ -43,7 +44,7 @@ def test_demo_looks_like_a_real_service(db) -> None:  # type: ignore[no-untyped-
     assert brightpath.model == Service.Model.IPS
     assert not brightpath.pre_employment_limit_months and not brightpath.in_work_limit_months
 
-    open_total, in_work_total, fte_total = 0, 0, 0.0
+    open_total, in_work_total, fte_total, alert_counts = 0, 0, 0.0, []
     for specialist in User.objects.filter(role=Role.SPECIALIST).select_related("team__service"):
         people = list(Participant.objects.filter(specialist=specialist).select_related("service"))
         open_ = [p for p in people if p.status in {Status.ACTIVE, Status.IN_WORK}]
@@ -53,8 +54,10 @@ def test_demo_looks_like_a_real_service(db) -> None:  # type: ignore[no-untyped-
         in_work_total += sum(p.status == Status.IN_WORK for p in open_)
         fte_total += float(specialist.fte)
         alerts = alerts_for(people) + not_told_of_ending(Q(specialist=specialist))
-        assert 1 <= len(alerts) <= 12, (specialist.username, [a.title for a in alerts])
+        assert 1 <= len(alerts) <= 18, (specialist.username, [a.title for a in alerts])
+        alert_counts.append(len(alerts))
         assert not [a for a in alerts if a.rule in {"pre_employment_limit", "in_work_limit"}]
+    assert sum(alert_counts) / len(alert_counts) <= 10, alert_counts
     assert 18 <= open_total / fte_total <= 27
     assert 0.2 <= in_work_total / open_total <= 0.5
 

@@ -43,7 +43,7 @@ def _slots(start: dt.date, step: int) -> Iterator[dt.datetime]:
 
 
 def _venues(team: Team) -> list[Venue]:
-    existing = list(Venue.objects.filter(team=team, active=True))
+    existing = list(Venue.objects.filter(team=team, active=True).order_by("pk"))
     if existing:
         return existing
     manager = (
@@ -77,7 +77,8 @@ def load_appointments(rng: random.Random, progress: Callable[[str], None]) -> No
     clock = DemoClock(rng)
     today = timezone.localdate()
     booked = past = 0
-    for specialist in User.objects.filter(role=Role.SPECIALIST, team__isnull=False).select_related("team"):
+    specialists = User.objects.filter(role=Role.SPECIALIST, team__isnull=False).select_related("team")
+    for specialist in specialists.order_by("pk"):
         people = list(
             Participant.objects.filter(specialist=specialist, status__in=[Status.ACTIVE, Status.IN_WORK])
             .select_related("team", "service")

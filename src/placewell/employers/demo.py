@@ -77,7 +77,7 @@ VACANCIES = [
 
 def load_employers(rng: random.Random, progress: Callable[[str], None]) -> None:
     today = timezone.localdate()
-    for service in Service.objects.filter(teams__isnull=False).distinct():
+    for service in Service.objects.filter(teams__isnull=False).distinct().order_by("pk"):
         staff = list(User.objects.filter(team__service=service, role=Role.SPECIALIST).order_by("pk"))
         if not staff:
             continue
@@ -96,7 +96,9 @@ def load_employers(rng: random.Random, progress: Callable[[str], None]) -> None:
                 )
             )
         open_people = list(
-            Participant.objects.filter(service=service, status__in=[Status.ACTIVE, Status.IN_WORK])
+            Participant.objects.filter(service=service, status__in=[Status.ACTIVE, Status.IN_WORK]).order_by(
+                "pk"
+            )
         )
         introduced: set[int] = set()
         for s in staff:

@@ -29,8 +29,12 @@ def load_job_starts(rng: random.Random, progress: Callable[[str], None]) -> None
     clock = DemoClock(rng)
     went_into_work = support_dates(people.values_list("pk", flat=True))
     made = 0
-    for p in people.select_related("specialist"):
-        vacancies = list(Vacancy.objects.filter(employer__service_id=p.service_id).select_related("employer"))
+    for p in people.select_related("specialist").order_by("pk"):
+        vacancies = list(
+            Vacancy.objects.filter(employer__service_id=p.service_id)
+            .select_related("employer")
+            .order_by("pk")
+        )
         if not vacancies:
             continue
         # The job starts on the day the person was recorded as starting work, where the record says so.
