@@ -237,7 +237,7 @@ def simulate(args: argparse.Namespace) -> int:
         bar.update()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if args.out.suffix.lower() == ".csv":
-        from placewell.web.exports import escape_frame
+        from placewell.ui.exports import escape_frame
 
         escape_frame(trial.data).to_csv(args.out, index=False)
     else:

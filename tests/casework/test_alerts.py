@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from placewell.casework import alerts, services
 from placewell.participants import services as ps
-from placewell.web.months import add_months
+from placewell.ui.months import add_months
 from tests.casework.conftest import at, supported
 
 START = dt.date(2027, 3, 1)

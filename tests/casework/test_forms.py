@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from placewell.casework.models import Contact, ProfileVersion
-from placewell.web.forms import FREE_TEXT_LIMIT
+from placewell.ui.forms import FREE_TEXT_LIMIT
 from tests.casework.conftest import at, supported
 
 TODAY = dt.date(2027, 3, 20)

@@ -37,7 +37,7 @@ def save(page, button: str, *, in_place: bool = False) -> None:  # type: ignore[
 def test_a_contact_keeps_every_person_and_purpose_ticked(page, world) -> None:  # type: ignore[no-untyped-def]
     from placewell.casework import choices
     from placewell.casework.models import Contact
-    from placewell.web.forms import FREE_TEXT_LIMIT
+    from placewell.ui.forms import FREE_TEXT_LIMIT
     from tests.casework.conftest import supported
 
     person = supported(world, started=timezone.localdate() - dt.timedelta(days=20), given_name="Jordan")

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from placewell.web import exports
+from placewell.ui import exports
 
 FORMULA = '=HYPERLINK("http://x","y")'
 ROOT = Path(__file__).resolve().parents[2]
@@ -191,12 +191,12 @@ def test_import_templates_escape_formula_guidance() -> None:
                     assert cell.quotePrefix, (sheet.title, cell.coordinate)
 
 
-# Every module that writes CSV or Excel does it through placewell.web.exports. Reading files others write
+# Every module that writes CSV or Excel does it through placewell.ui.exports. Reading files others write
 # (imports/readers.py, analysis/linkage.py) is fine; the engine's allocation list is a canonical form for
 # hashing an uploaded list, never opened in a spreadsheet.
 WRITERS = re.compile(r"csv\.writer\(|csv\.DictWriter\(|\.to_csv\(|Workbook\(")
 ALLOWED = {
-    "src/placewell/web/exports.py",
+    "src/placewell/ui/exports.py",
     "src/placewell/engine/randomisation/allocation_list.py",
 }
 

@@ -25,7 +25,7 @@ from django.forms import fields as django_fields
 from django.http import QueryDict
 
 import placewell
-from placewell.web.forms import (
+from placewell.ui.forms import (
     FREE_TEXT_LIMIT,
     GovukForm,
     GovukModelForm,

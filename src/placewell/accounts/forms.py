@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from placewell.accounts.models import AuditEvent, Role, Service, Team, User
-from placewell.web.forms import GovukForm, GovukModelForm
+from placewell.ui.forms import GovukForm, GovukModelForm
 
 
 class SignInForm(AuthenticationForm):

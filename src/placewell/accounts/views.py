@@ -24,7 +24,7 @@ from placewell.accounts import audit
 from placewell.accounts.forms import AuditFilterForm, CodeForm, SignInForm
 from placewell.accounts.models import AuditEvent
 from placewell.accounts.policy import Perm, audit_scope, require
-from placewell.web.forms import apply_govuk_messages
+from placewell.ui.forms import apply_govuk_messages
 
 
 class SignInView(auth_views.LoginView):

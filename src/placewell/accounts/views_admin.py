@@ -32,7 +32,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("accounts:services")
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": f"Settings of {service.name}",
@@ -60,7 +60,7 @@ def team_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("accounts:services")
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Add a team",
@@ -112,7 +112,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:staff")
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Add a member of staff",
@@ -140,7 +140,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("accounts:staff")
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": f"Change {staff}",

@@ -9,7 +9,7 @@ class AnalysisConfig(AppConfig):
     def ready(self) -> None:
         from placewell.analysis import demo, panel
         from placewell.analysis.erasure import erase_participant_analysis
-        from placewell.web.extensions import (
+        from placewell.ui.extensions import (
             HomePanel,
             register_demo_step,
             register_erasure_step,

@@ -16,7 +16,7 @@ from django import forms
 
 from placewell.analysis.plan import SE_CHOICES
 from placewell.engine.evaluation.config import ROLES
-from placewell.web.forms import GovukForm
+from placewell.ui.forms import GovukForm
 
 TEXTAREA = {"class": "govuk-textarea", "rows": 6, "spellcheck": "false"}
 INPUT = {"class": "govuk-input", "spellcheck": "false"}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from placewell.web.forms import GovukDateField, GovukForm
+from placewell.ui.forms import GovukDateField, GovukForm
 
 
 class TokenForm(GovukForm):

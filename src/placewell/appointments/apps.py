@@ -9,7 +9,7 @@ class AppointmentsConfig(AppConfig):
     def ready(self) -> None:
         from placewell.appointments import alerts, demo, panels
         from placewell.appointments.services import erase_participant_appointments
-        from placewell.web.extensions import (
+        from placewell.ui.extensions import (
             ParticipantPanel,
             register_demo_step,
             register_erasure_step,

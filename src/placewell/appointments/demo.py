@@ -17,7 +17,7 @@ from placewell.accounts.models import Role, Team, User
 from placewell.appointments import services
 from placewell.appointments.models import Appointment, PlaceKind, Venue
 from placewell.participants.models import Participant, Status
-from placewell.web.demo_clock import LONDON, DemoClock
+from placewell.ui.demo_clock import LONDON, DemoClock
 
 VENUES = (
     ("Central Library, study room 2", "Market Street"),

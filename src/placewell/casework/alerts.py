@@ -30,7 +30,7 @@ from placewell.casework.dates import SupportDates, support_dates
 from placewell.casework.models import Contact, EndingNotice
 from placewell.employers.services import first_face_to_face_for
 from placewell.participants.models import Participant, Status
-from placewell.web.months import add_months
+from placewell.ui.months import add_months
 
 OPEN_STATUSES = (Status.ACTIVE, Status.IN_WORK)
 NO_CONTACT_DAYS = 14

@@ -9,7 +9,7 @@ class CaseworkConfig(AppConfig):
     def ready(self) -> None:
         from placewell.casework import demo, panels
         from placewell.casework.services import erase_participant_casework
-        from placewell.web.extensions import (
+        from placewell.ui.extensions import (
             HomePanel,
             ParticipantPanel,
             register_demo_step,

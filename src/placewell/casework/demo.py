@@ -20,7 +20,7 @@ from placewell.casework import choices, services
 from placewell.casework import services_support as support
 from placewell.casework.dates import support_dates
 from placewell.participants.models import Participant, Status
-from placewell.web.demo_clock import DemoClock
+from placewell.ui.demo_clock import DemoClock
 
 # service name: (mean contacts, share of sessions over 15 minutes)
 PATTERNS = {"Steps into Work": (14, 8 / 14), "Brightpath IPS": (10, 0.95)}

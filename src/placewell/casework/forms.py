@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from placewell.casework import choices, soc
 from placewell.casework.models import ProfileVersion
-from placewell.web.forms import GovukDateField, GovukForm, GovukModelForm
+from placewell.ui.forms import GovukDateField, GovukForm, GovukModelForm
 
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 

@@ -7,7 +7,7 @@ from django import forms
 from placewell.casework import choices
 from placewell.casework.models import CaseNote
 from placewell.casework.services_notes import SNOOZE_REASON_MAX
-from placewell.web.forms import GovukForm
+from placewell.ui.forms import GovukForm
 
 
 class CaseNoteForm(GovukForm):

@@ -131,7 +131,7 @@ def contact_change(request: HttpRequest, pk: int, contact_id: int) -> HttpRespon
         services.record_read(by=request.user, participant=p, what="a contact for editing", request=request)  # type: ignore[arg-type]
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Correct a contact" if correcting else "Change a contact",
@@ -249,7 +249,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )  # type: ignore[arg-type]
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Vocational profile" if current else "Start the vocational profile",

@@ -79,7 +79,7 @@ def snooze(request: HttpRequest, pk: int, rule: str) -> HttpResponse:
             return redirect("home")
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Snooze an alert",

@@ -30,7 +30,7 @@ def _form_page(
 ) -> HttpResponse:
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": title,

@@ -8,7 +8,7 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from placewell.documents import panels, services
-        from placewell.web.extensions import (
+        from placewell.ui.extensions import (
             ParticipantPanel,
             register_erasure_step,
             register_participant_panel,

@@ -10,7 +10,7 @@ from django import forms
 
 from placewell.casework import soc
 from placewell.employers import choices
-from placewell.web.forms import GovukDateField, GovukForm
+from placewell.ui.forms import GovukDateField, GovukForm
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

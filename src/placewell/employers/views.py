@@ -117,7 +117,7 @@ def employer_new(request: HttpRequest) -> HttpResponse:
             return redirect("employers:detail", employer=employer.pk)
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {"form": form, "title": "Add an employer", "button": "Add employer", "back_url": "/employers/"},
     )
 
@@ -145,7 +145,7 @@ def employer_edit(request: HttpRequest, employer: int) -> HttpResponse:
             return redirect("employers:detail", employer=e.pk)
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Change the employer's details",
@@ -200,7 +200,7 @@ def person_add(request: HttpRequest, employer: int) -> HttpResponse:
             return redirect("employers:detail", employer=e.pk)
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Add a person to contact",

@@ -46,7 +46,7 @@ def vacancy_new(request: HttpRequest, employer: int) -> HttpResponse:
             return redirect("employers:vacancy", vacancy=v.pk)
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Add a vacancy",
@@ -76,7 +76,7 @@ def vacancy_edit(request: HttpRequest, vacancy: int) -> HttpResponse:
             return redirect("employers:vacancy", vacancy=v.pk)
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Change the vacancy",
@@ -158,7 +158,7 @@ def match_record(request: HttpRequest, pk: int, vacancy: int) -> HttpResponse:
             return redirect("employers:matches", pk=p.pk)
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": f"{v.title} at {v.employer.name}",

@@ -10,7 +10,7 @@ class FidelityConfig(AppConfig):
 
     def ready(self) -> None:
         from placewell.fidelity import demo
-        from placewell.web.extensions import register_demo_step
+        from placewell.ui.extensions import register_demo_step
 
         # After every other demo step (the survey responses are 900): the demo services and staff exist.
         register_demo_step("fidelity", demo.load_earlier_reviews, order=950)

@@ -9,7 +9,7 @@ from django import forms
 
 from placewell.engine.fidelity import Item, Scale, get_scale
 from placewell.fidelity.models import Scale as ScaleChoice
-from placewell.web.forms import GovukDateField, GovukForm
+from placewell.ui.forms import GovukDateField, GovukForm
 
 SCORES = [(str(n), str(n)) for n in range(1, 6)]  # both shipped scales score every item 1-5
 

@@ -87,7 +87,7 @@ def review_new(request: HttpRequest) -> HttpResponse:
             return redirect("fidelity:detail", review=review.pk)
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Start a fidelity review",
@@ -124,7 +124,7 @@ def past_review_new(request: HttpRequest) -> HttpResponse:
     if not chooser.is_valid():
         return render(
             request,
-            "web/form_page.html",
+            "ui/form_page.html",
             {
                 "form": chooser,
                 "method": "get",
@@ -156,7 +156,7 @@ def past_review_new(request: HttpRequest) -> HttpResponse:
             return redirect("fidelity:detail", review=review.pk)
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": f"Record an earlier {get_scale(scale).title} review",

@@ -230,7 +230,7 @@ def action_new(request: HttpRequest, review: int) -> HttpResponse:
             return redirect("fidelity:detail", review=r.pk)
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Add an action",

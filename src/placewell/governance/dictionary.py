@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, fields
 
 from django.db import models
 
-from placewell.web import exports
+from placewell.ui import exports
 
 STRING, INTEGER, NUMBER, BOOLEAN, DATE = "string", "integer", "number", "boolean", "date"
 YES_NO = "true; false; empty when not known"

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from placewell.governance import pseudonyms, sources, sources_jobs, sources_mi
 from placewell.governance.dictionary import BOOLEAN, DATE, INTEGER, NUMBER, STRING, Column, dictionary_csv
-from placewell.web.exports import escape_frame
+from placewell.ui.exports import escape_frame
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -201,7 +201,7 @@ def apply_types(df: pd.DataFrame, columns: Sequence[Column]) -> None:
 def to_csv(df: pd.DataFrame, columns: Sequence[Column]) -> str:
     """CSV with ISO dates, true/false and empty cells for missing values (RFC 4180, UTF-8).
 
-    Text cells that a spreadsheet would run as a formula are escaped (placewell.web.exports).
+    Text cells that a spreadsheet would run as a formula are escaped (placewell.ui.exports).
     """
     out = df.copy()
     for c in columns:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from placewell.web.forms import GovukForm
+from placewell.ui.forms import GovukForm
 
 ALL = "all"
 

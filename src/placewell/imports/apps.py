@@ -11,6 +11,6 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         from placewell.imports.models import forget_participant
-        from placewell.web.extensions import register_erasure_step
+        from placewell.ui.extensions import register_erasure_step
 
         register_erasure_step("imports", forget_participant)

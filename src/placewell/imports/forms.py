@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from placewell.imports.models import Kind
-from placewell.web.forms import GovukForm
+from placewell.ui.forms import GovukForm
 
 
 class UploadForm(GovukForm):

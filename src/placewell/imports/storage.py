@@ -36,7 +36,7 @@ from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils import timezone
 
 from placewell.imports.models import ImportJob
-from placewell.web.env import env_int
+from placewell.ui.env import env_int
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # 50 MB: a 100,000-row file with notes is well under this
 DEFAULT_KEEP_HOURS = 24  # an upload checked but not imported within a day is deleted

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 from placewell.imports.columns import Column, Spec
-from placewell.web import exports
+from placewell.ui import exports
 
 
 def guidance(column: Column, first: bool) -> str:

@@ -17,7 +17,7 @@ from placewell.insight import access, charts, dashboards, mi
 from placewell.insight.scope import Period, Scope, default_period
 from placewell.insight.suppression import suppress_chart, suppress_figures
 from placewell.insight.tables import Chart
-from placewell.web import exports
+from placewell.ui import exports
 
 MAX_DAYS = 3 * 366
 

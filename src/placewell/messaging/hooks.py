@@ -8,7 +8,7 @@ from typing import Any
 def connect() -> None:
     from placewell.appointments.signals import appointment_changed
     from placewell.messaging import panels, services
-    from placewell.web.extensions import ParticipantPanel, register_erasure_step, register_participant_panel
+    from placewell.ui.extensions import ParticipantPanel, register_erasure_step, register_participant_panel
 
     appointment_changed.connect(on_appointment_changed, dispatch_uid="messaging.appointment_changed")
     register_erasure_step("messaging", services.erase_participant_messages)

@@ -9,7 +9,7 @@ class ParticipantsConfig(AppConfig):
 
     def ready(self) -> None:
         from placewell.participants import panels
-        from placewell.web.extensions import HomePanel, register_home_panel
+        from placewell.ui.extensions import HomePanel, register_home_panel
 
         register_home_panel(
             HomePanel(

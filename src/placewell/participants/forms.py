@@ -10,7 +10,7 @@ from placewell.accounts.models import Role, Team, User
 from placewell.participants import choices, erasure, identifiers
 from placewell.participants.models import Agreement, Status
 from placewell.participants.services import WithdrawalScope
-from placewell.web.forms import GovukDateField, GovukForm
+from placewell.ui.forms import GovukDateField, GovukForm
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

@@ -8,7 +8,7 @@ from django import forms
 
 from placewell.accounts.models import Service
 from placewell.participants import choices
-from placewell.web.forms import GovukDateField, GovukForm
+from placewell.ui.forms import GovukDateField, GovukForm
 
 L = "govuk-fieldset__legend--l"
 

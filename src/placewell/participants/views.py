@@ -25,7 +25,7 @@ from placewell.participants.forms import (
 )
 from placewell.participants.lifecycle import InvalidTransition
 from placewell.participants.models import Participant, Status
-from placewell.web.extensions import participant_panels
+from placewell.ui.extensions import participant_panels
 
 PAGE_SIZE = 25
 NOTE_SEARCH_MIN = 3
@@ -157,7 +157,7 @@ def edit_details(request: HttpRequest, pk: int) -> HttpResponse:
         )  # type: ignore[arg-type]
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Change details",
@@ -194,7 +194,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("participants:detail", pk=p.pk)
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Allocate to a team and specialist",
@@ -248,7 +248,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("participants:detail", pk=p.pk)
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Close this record",
@@ -280,7 +280,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("participants:detail", pk=p.pk)
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Record a withdrawal",
@@ -307,7 +307,7 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("participants:list")
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Erase this person's data",

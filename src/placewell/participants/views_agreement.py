@@ -15,7 +15,7 @@ from placewell.participants.access import get_participant
 from placewell.participants.forms import AgreementFormatForm, StatementForm
 from placewell.participants.lifecycle import InvalidTransition
 from placewell.participants.models import Agreement, AgreementDocument, Participant, Status
-from placewell.web.wizard import SessionWizard
+from placewell.ui.wizard import SessionWizard
 
 
 def current_document(p: Participant) -> AgreementDocument | None:

@@ -27,7 +27,7 @@ from placewell.participants.forms_public import (
     WorkForm,
 )
 from placewell.participants.queue import add_working_days
-from placewell.web.wizard import SessionWizard
+from placewell.ui.wizard import SessionWizard
 
 STEPS = ["service", "name", "dob", "contact", "work", "help"]
 

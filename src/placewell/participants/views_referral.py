@@ -15,7 +15,7 @@ from placewell.accounts.policy import Perm, participant_scope, require
 from placewell.participants import choices, identifiers, services
 from placewell.participants.forms import ContactForm, PersonForm, ReferralDetailsForm
 from placewell.participants.models import Participant
-from placewell.web.wizard import SessionWizard
+from placewell.ui.wizard import SessionWizard
 
 FLOW = "refer"
 
@@ -28,7 +28,7 @@ def _wizard(request: HttpRequest) -> SessionWizard:
 def _page(request: HttpRequest, form: Any, title: str, back: str, step: int) -> HttpResponse:
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {"form": form, "title": title, "caption": f"Refer someone: step {step} of 4", "back_url": back},
     )
 

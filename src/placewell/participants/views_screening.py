@@ -15,7 +15,7 @@ from placewell.participants.access import get_participant
 from placewell.participants.forms import ChooseRuleSetForm, YesNoQuestionForm
 from placewell.participants.lifecycle import InvalidTransition
 from placewell.participants.models import EligibilityRuleSet, Participant, Status
-from placewell.web.wizard import SessionWizard
+from placewell.ui.wizard import SessionWizard
 
 
 def _rule_sets(p: Participant):  # type: ignore[no-untyped-def]
@@ -54,7 +54,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("participants:screen_question", pk=p.pk, rule_set=rs.pk, number=1)
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "",
@@ -93,7 +93,7 @@ def question(request: HttpRequest, pk: int, rule_set: int, number: int) -> HttpR
     )
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "",

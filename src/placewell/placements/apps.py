@@ -9,7 +9,7 @@ class PlacementsConfig(AppConfig):
     def ready(self) -> None:
         from placewell.placements import demo, panels
         from placewell.placements.services import erase_participant_jobs
-        from placewell.web.extensions import (
+        from placewell.ui.extensions import (
             ParticipantPanel,
             register_demo_step,
             register_erasure_step,

@@ -16,7 +16,7 @@ from placewell.casework.dates import support_dates
 from placewell.employers.models import Vacancy
 from placewell.participants.models import Participant, Status
 from placewell.placements import services
-from placewell.web.demo_clock import DemoClock
+from placewell.ui.demo_clock import DemoClock
 
 HOURS = [8, 12, 16, 20, 24, 30, 37.5]
 

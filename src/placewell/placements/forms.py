@@ -10,7 +10,7 @@ from django.utils import timezone
 from placewell.casework import soc
 from placewell.placements.models import ContractType, EndReason
 from placewell.placements.services import MAX_HOURLY, MAX_HOURS
-from placewell.web.forms import GovukDateField, GovukForm
+from placewell.ui.forms import GovukDateField, GovukForm
 
 
 class JobStartForm(GovukForm):

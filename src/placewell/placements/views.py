@@ -100,7 +100,7 @@ def job_new(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("placements:jobs", pk=p.pk)
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Record a job start",
@@ -126,7 +126,7 @@ def job_end(request: HttpRequest, pk: int, job: int) -> HttpResponse:
             return redirect("placements:jobs", pk=p.pk)
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": f"End of {row.job_title} at {row.employer_name}",
@@ -169,7 +169,7 @@ def plan(request: HttpRequest, pk: int, job: int) -> HttpResponse:
     )
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "In-work support plan",

@@ -9,7 +9,7 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from placewell.surveys import demo, panel, signals  # noqa: F401 - connects the receivers
-        from placewell.web.extensions import ParticipantPanel, register_demo_step, register_participant_panel
+        from placewell.ui.extensions import ParticipantPanel, register_demo_step, register_participant_panel
 
         register_participant_panel(
             ParticipantPanel(

@@ -24,7 +24,7 @@ from placewell.participants.choices import SurveyMode
 from placewell.participants.models import Participant
 from placewell.surveys import fieldwork, services
 from placewell.surveys.models import ContactAttempt, Invitation, SurveyEnrolment, SurveyWave
-from placewell.web.months import add_months
+from placewell.ui.months import add_months
 
 RESPONSE_RATE = 0.42
 """Near the Health-led Trials' 12-month survey response, 41.8% (DWP research report 1025, Table 6.2)."""

@@ -33,7 +33,7 @@ from placewell.surveys.models import (
     SurveyLink,
     SurveyWave,
 )
-from placewell.web.months import add_months, month_end
+from placewell.ui.months import add_months, month_end
 
 if TYPE_CHECKING:
     from django.http import HttpRequest

@@ -1,4 +1,4 @@
-"""Staff and administrator forms for surveys, in the GOV.UK patterns of ``web/forms.py``."""
+"""Staff and administrator forms for surveys, in the GOV.UK patterns of ``ui/forms.py``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from placewell.engine.measures import INSTRUMENTS, Instrument
 from placewell.participants.choices import SurveyMode
 from placewell.surveys.models import ContactAttempt, Invitation, SurveyWave
 from placewell.surveys.questionnaire import is_licensed
-from placewell.web.forms import GovukDateField, GovukForm, GovukModelForm
+from placewell.ui.forms import GovukDateField, GovukForm, GovukModelForm
 
 INSTRUMENT_CHOICES = [(i.id, i.title) for i in INSTRUMENTS.values()]
 

@@ -19,7 +19,7 @@ from django import forms
 from placewell.engine.measures import Instrument, get_instrument
 from placewell.engine.measures.model import UNCONFIRMED_NOTICE
 from placewell.surveys.models import LicensedWording
-from placewell.web.forms import GovukForm
+from placewell.ui.forms import GovukForm
 
 LONG_INSTRUMENT = 8
 """An instrument with more questions than this is asked one question a page (MSK-HQ, GSE, job search)."""

@@ -140,7 +140,7 @@ def administer_start(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_administer_url(p, data["instrument"], data["mode"], data["invitation"], next_url))
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Administer a questionnaire",

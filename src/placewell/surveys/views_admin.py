@@ -53,7 +53,7 @@ def wording_load(request: HttpRequest, instrument: str) -> HttpResponse:
             return redirect("surveys:wording_list")
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": f"Load the licensed wording of {chosen.title}",
@@ -95,7 +95,7 @@ def wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("surveys:wave_list", pk=wave.service_id)
     return render(
         request,
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": f"Settings of the {wave.name.lower()}",

@@ -8,7 +8,7 @@ class TrialsConfig(AppConfig):
 
     def ready(self) -> None:
         from placewell.trials import demo, demo_fullsize, panel
-        from placewell.web.extensions import ParticipantPanel, register_demo_step, register_participant_panel
+        from placewell.ui.extensions import ParticipantPanel, register_demo_step, register_participant_panel
 
         register_participant_panel(
             ParticipantPanel(

@@ -22,7 +22,7 @@ from placewell.participants import services as participants
 from placewell.participants.models import AgreementDocument, EligibilityRuleSet, Participant
 from placewell.trials import baseline, services
 from placewell.trials.models import Trial
-from placewell.web.demo_clock import DemoClock
+from placewell.ui.demo_clock import DemoClock
 
 DEMO_TRIAL = "Health-led Employment Trial (demo)"
 DEMO_REGISTRATION = "ISRCTN20170601"

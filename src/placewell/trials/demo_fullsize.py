@@ -69,9 +69,9 @@ from placewell.trials.demo_fullsize_records import (
     write_surveys,
 )
 from placewell.trials.models import Allocation, Trial
-from placewell.web import exports
+from placewell.ui import exports
+from placewell.ui.months import add_months
 from placewell.web.demo import DEMO_PASSWORD, ETHNICITY, FIRST_NAMES, HEALTH, LAST_NAMES
-from placewell.web.months import add_months
 
 REGISTRATION = "ISRCTN20180501"
 TRIAL_NAME = "Health-led Employment Trial, full size (demo)"

@@ -33,7 +33,7 @@ from placewell.placements.models import JobStart
 from placewell.surveys import services as surveys
 from placewell.surveys.models import Invitation, Response, SurveyEnrolment
 from placewell.trials.models import Trial
-from placewell.web.months import add_months
+from placewell.ui.months import add_months
 
 BATCH = 2000
 

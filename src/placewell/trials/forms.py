@@ -13,7 +13,7 @@ from placewell.participants import choices
 from placewell.participants.forms import NHSNumberField, NINumberField
 from placewell.trials.design import TrialError, normalise_registration
 from placewell.trials.models import STRATIFICATION_FIELDS, Method
-from placewell.web.forms import GovukDateField, GovukForm
+from placewell.ui.forms import GovukDateField, GovukForm
 
 
 class TrialForm(GovukForm):

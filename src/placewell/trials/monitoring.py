@@ -26,7 +26,7 @@ from django.db.models.functions import Cast
 from placewell.governance.pseudonyms import keyed_digest
 from placewell.participants.models import Participant, Status
 from placewell.trials.models import Allocation, Trial
-from placewell.web import exports
+from placewell.ui import exports
 
 SMD_FLAG = 0.1
 

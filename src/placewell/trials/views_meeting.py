@@ -48,7 +48,7 @@ from placewell.trials.access import get_trial
 from placewell.trials.design import TrialError, stratum_for
 from placewell.trials.forms import BackgroundForm, RandomiseForm
 from placewell.trials.models import Allocation, Trial
-from placewell.web.wizard import SessionWizard
+from placewell.ui.wizard import SessionWizard
 
 PRACTICE_NAME = "Sam Practice"
 
@@ -177,14 +177,14 @@ def eligibility(request: HttpRequest, trial: int, pk: int | None = None) -> Http
         m.wizard.save("answers", {})
         return redirect(m.url("question", form.cleaned_data["rule_set"].pk, 1))
     return m.render(
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "",
             "caption": f"Eligibility: {m.person.full_name}",
             "back_url": m.url("start"),
         },
-        base="web/form_page.html",
+        base="ui/form_page.html",
     )
 
 
@@ -221,14 +221,14 @@ def question(
         return redirect(m.url("eligibility_check", rs.pk))
     back = m.url("start") if number == 1 else m.url("question", rs.pk, number - 1)
     return m.render(
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "",
             "caption": f"Eligibility: question {number} of {len(questions)}",
             "back_url": back,
         },
-        base="web/form_page.html",
+        base="ui/form_page.html",
     )
 
 
@@ -431,7 +431,7 @@ def background(request: HttpRequest, trial: int, pk: int | None = None) -> HttpR
             m.mark(background=True)
             return redirect(m.next_url())
     return m.render(
-        "web/form_page.html",
+        "ui/form_page.html",
         {
             "form": form,
             "title": "Identifiers and background",
@@ -439,7 +439,7 @@ def background(request: HttpRequest, trial: int, pk: int | None = None) -> HttpR
             "intro": "The trial uses these answers to choose the person's group, and to check the arms are alike.",
             "back_url": m.url("start"),
         },
-        base="web/form_page.html",
+        base="ui/form_page.html",
     )
 
 

@@ -41,7 +41,7 @@ def _form_page(
         "back_url": back,
         **extra,
     }
-    return render(request, "web/form_page.html", context)
+    return render(request, "ui/form_page.html", context)
 
 
 @login_required

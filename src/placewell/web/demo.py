@@ -19,8 +19,8 @@ from placewell.participants import choices, services
 from placewell.participants.erasure import ErasureReason
 from placewell.participants.identifiers import nhs_check_digit
 from placewell.participants.models import AgreementDocument, EligibilityRuleSet, Participant
-from placewell.web.demo_clock import DemoClock
-from placewell.web.extensions import demo_steps
+from placewell.ui.demo_clock import DemoClock
+from placewell.ui.extensions import demo_steps
 
 DEMO_COMMISSIONER = "Northshire Combined Authority"
 DEMO_PASSWORD = "demo-password-placewell"  # noqa: S105 - printed by ./run demo for the demo logins only

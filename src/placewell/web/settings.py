@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from croniter import croniter
 
-from placewell.web.env import SettingError, env_bool, env_int, env_list, env_str
+from placewell.ui.env import SettingError, env_bool, env_int, env_list, env_str
 
 SRC_DIR = Path(__file__).resolve().parent.parent
 ROOT_DIR = SRC_DIR.parent.parent
@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "placewell.ui",
     "placewell.web",
     "placewell.accounts",
     "placewell.participants",
@@ -86,12 +87,12 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "placewell.web.context_processors.site",
+                "placewell.ui.context_processors.site",
             ],
         },
     },
 ]
-FORM_RENDERER = "placewell.web.forms.GovukFormRenderer"
+FORM_RENDERER = "placewell.ui.forms.GovukFormRenderer"
 
 _default_sqlite = VAR_DIR / "placewell.sqlite3"
 DATABASE_URL = env_str("DATABASE_URL", "")

@@ -11,7 +11,7 @@ from placewell.accounts.models import Role, Service
 from placewell.accounts.policy import Perm, has_perm, participant_scope, services_in_scope
 from placewell.api.dispatch import no_such_endpoint
 from placewell.participants.models import Participant, Status
-from placewell.web.extensions import home_panels
+from placewell.ui.extensions import home_panels
 
 
 @login_required

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from placewell.web.navigation import nav_items
+from placewell.ui.navigation import nav_items
 
 
 def site(request: HttpRequest) -> dict[str, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms, template
 from django.forms import BoundField
 
-from placewell.web.forms import is_multiple_choice
+from placewell.ui.forms import is_multiple_choice
 
 register = template.Library()
 
