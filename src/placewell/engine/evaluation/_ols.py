@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+from threadpoolctl import threadpool_limits
 
 from placewell.engine.evaluation.errors import CollinearityError, TooFewObservationsError
 
