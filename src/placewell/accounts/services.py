@@ -11,6 +11,7 @@ from django.db import transaction
 
 from placewell.accounts import audit
 from placewell.accounts.models import AuditEvent, Organisation, Role, Service, Team, User
+from placewell.errors import ActionError
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 A = AuditEvent.Action
 
 
-class AccountsError(ValueError):
+class AccountsError(ActionError):
     """Input that cannot be accepted, with a message saying what is wrong."""
 
 

@@ -30,6 +30,7 @@ from django.db import transaction
 from placewell.accounts import audit
 from placewell.accounts.models import AuditEvent
 from placewell.analysis.models import LinkageImport, LinkedOutcome
+from placewell.errors import ActionError
 from placewell.governance import pseudonyms
 from placewell.participants.models import Participant
 from placewell.trials.models import Allocation, Trial
@@ -50,7 +51,7 @@ MAX_PROBLEMS = 20
 MAX_EARNINGS = Decimal("1000000")
 
 
-class LinkageError(ValueError):
+class LinkageError(ActionError):
     """The file was refused; ``problems`` names each bad row and column. Nothing was linked."""
 
     def __init__(self, problems: list[str]) -> None:

@@ -29,6 +29,7 @@ from django.utils.text import slugify
 from placewell.engine.evaluation.config import ROLES, EvaluationConfig, load_config, parse_config
 from placewell.engine.evaluation.economics import parse_parameters
 from placewell.engine.evaluation.errors import ConfigError
+from placewell.errors import ActionError
 from placewell.governance.dictionary import BOOLEAN, INTEGER, NUMBER, Column
 from placewell.trials.models import Trial
 
@@ -56,7 +57,7 @@ ADMIN_OUTCOMES: tuple[dict[str, Any], ...] = (
 out-of-work benefits by month)."""
 
 
-class PlanError(ValueError):
+class PlanError(ActionError):
     """A plan that cannot be saved or run; ``problems`` are (field, message) pairs saying what to fix."""
 
     def __init__(self, problems: Sequence[tuple[str, str]]) -> None:

@@ -26,6 +26,7 @@ from placewell.analysis.models import (
     RunStatus,
     TrialStatistician,
 )
+from placewell.errors import ActionError
 from placewell.trials.models import Allocation, Trial
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 A = AuditEvent.Action
 
 
-class AnalysisError(ValueError):
+class AnalysisError(ActionError):
     """An analysis action was refused; the message says what to fix. Nothing was saved."""
 
 

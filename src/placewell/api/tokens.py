@@ -18,6 +18,7 @@ from placewell.accounts import audit
 from placewell.accounts.models import AuditEvent
 from placewell.api.errors import unauthenticated
 from placewell.api.models import ApiToken
+from placewell.errors import ActionError
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -29,12 +30,8 @@ LAST_USED_EVERY = dt.timedelta(minutes=1)  # "last used" is kept to the minute: 
 MAX_NAME = 100
 
 
-class TokenError(ValueError):
+class TokenError(ActionError):
     """Input the token actions cannot accept; ``field`` names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def hash_token(raw: str) -> str:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from placewell.api import tokens
 from placewell.api.forms import TokenForm
 from placewell.api.models import ApiToken
+from placewell.ui.forms import apply_error
 
 
 @login_required
@@ -27,7 +28,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except tokens.TokenError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            apply_error(form, exc)
         else:
             response = render(request, "api/token_created.html", {"token": token, "raw": raw})
             response["Cache-Control"] = "no-store"  # the token is shown once and must not be cached

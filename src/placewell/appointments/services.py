@@ -28,6 +28,7 @@ from placewell.appointments import signals
 from placewell.appointments.models import Appointment, AskedBy, PlaceKind, Status, Venue
 from placewell.casework import services as casework
 from placewell.casework.choices import Mode, Place, Purpose
+from placewell.errors import ActionError
 from placewell.participants.models import Participant
 from placewell.participants.models import Status as PStatus
 
@@ -47,12 +48,8 @@ CONTACT_FOR = {
 }
 
 
-class AppointmentError(ValueError):
+class AppointmentError(ActionError):
     """Input an action cannot accept. ``field`` names the form field the message belongs beside."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def opening_hours() -> tuple[dt.time, dt.time, tuple[int, ...]]:

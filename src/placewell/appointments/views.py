@@ -6,9 +6,9 @@ Views are thin: fetch the participant through the permission policy (out of scop
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,13 +24,12 @@ from placewell.appointments.forms import BookForm, CancelForm, RescheduleForm
 from placewell.appointments.models import Appointment, Status, Venue
 from placewell.casework import services as casework
 from placewell.participants.access import get_participant
+from placewell.ui.forms import apply_error as show_refusal
 
 FIELD_ALIASES = {"starts_at": "day", "reason": "reason"}
 
 
-def apply_error(form: forms.BaseForm, exc: services.AppointmentError) -> None:
-    field = FIELD_ALIASES.get(exc.field or "", exc.field)
-    form.add_error(field if field in form.fields else None, str(exc))
+apply_error = partial(show_refusal, aliases=FIELD_ALIASES)
 
 
 def appointment_for(request: HttpRequest, pk: int, perm: Perm = Perm.VIEW_PARTICIPANTS) -> Appointment:

@@ -12,6 +12,7 @@ from placewell.accounts.policy import Perm, require
 from placewell.appointments import services
 from placewell.appointments.forms import VenueForm
 from placewell.appointments.models import Venue
+from placewell.ui.forms import apply_error
 
 
 def _teams(user: User) -> list[Team]:
@@ -45,7 +46,7 @@ def venues(request: HttpRequest) -> HttpResponse:
                     address=form.cleaned_data["address"],
                 )
             except services.AppointmentError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+                apply_error(form, exc)
             else:
                 messages.success(request, f"{venue.name} added")
                 return redirect("appointments:venues")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from placewell.accounts import audit
 from placewell.accounts.models import AuditEvent
+from placewell.errors import ActionError
 from placewell.participants.models import Participant, Status
 
 if TYPE_CHECKING:
@@ -20,12 +21,8 @@ if TYPE_CHECKING:
 A = AuditEvent.Action
 
 
-class CaseworkError(ValueError):
+class CaseworkError(ActionError):
     """Input an action cannot accept. ``field`` names the form field the message belongs beside."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _log(

@@ -6,9 +6,9 @@ render. Every page that shows casework records writes an audit event.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,14 +20,12 @@ from placewell.casework.forms import ContactForm, CorrectionForm, ProfileForm
 from placewell.casework.models import Contact, ProfileVersion
 from placewell.participants.access import get_participant
 from placewell.participants.models import Participant, Status
+from placewell.ui.forms import apply_error as show_refusal
 
 FIELD_ALIASES = {"happened_at": "day"}
 
 
-def apply_error(form: forms.BaseForm, exc: services.CaseworkError) -> None:
-    """Show a service's refusal beside the field it concerns, or at the top of the form."""
-    field = FIELD_ALIASES.get(exc.field or "", exc.field)
-    form.add_error(field if field in form.fields else None, str(exc))
+apply_error = partial(show_refusal, aliases=FIELD_ALIASES)
 
 
 def participant_for(request: HttpRequest, pk: int, perm: Perm = Perm.VIEW_PARTICIPANTS) -> Participant:

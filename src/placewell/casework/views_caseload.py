@@ -20,6 +20,7 @@ from placewell.casework.forms import TransferForm, WeekForm
 from placewell.casework.models import Contact, ProfileVersion
 from placewell.casework.search import fuzzy_filter
 from placewell.participants.models import Participant, Status
+from placewell.ui.forms import apply_error
 
 CASELOAD_ROLES = (Role.SPECIALIST, Role.TEAM_LEADER)
 
@@ -241,7 +242,7 @@ def transfer(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except services.CaseworkError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            apply_error(form, exc)
         else:
             messages.success(
                 request, f"Transferred {len(chosen)} {'person' if len(chosen) == 1 else 'people'} to {to}"

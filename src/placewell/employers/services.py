@@ -24,6 +24,7 @@ from placewell.accounts.models import AuditEvent, Service
 from placewell.casework import soc
 from placewell.employers import choices
 from placewell.employers.models import Employer, EmployerContact, Engagement, Location, Match, Vacancy
+from placewell.errors import ActionError
 from placewell.participants.models import Participant, Status
 
 if TYPE_CHECKING:
@@ -40,12 +41,8 @@ CONFLICT_DAYS = 90  # a colleague who has contacted the employer in the last 90 
 IPS_FACE_TO_FACE_PER_WEEK = 6
 
 
-class EmployerError(ValueError):
+class EmployerError(ActionError):
     """Input an action cannot accept. ``field`` names the form field the message belongs beside."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def service_of(user: User) -> Service | None:

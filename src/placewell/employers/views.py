@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,13 +20,9 @@ from placewell.employers import choices, services
 from placewell.employers.forms import EmployerForm, EngagementForm, PersonForm
 from placewell.employers.models import Employer, Engagement
 from placewell.participants.models import Participant, Status
+from placewell.ui.forms import apply_error
 
 PER_PAGE = 50
-
-
-def apply_error(form: forms.BaseForm, exc: Exception) -> None:
-    field = getattr(exc, "field", None)
-    form.add_error(field if field in form.fields else None, str(exc))
 
 
 def user_service_id(request: HttpRequest, perm: Perm = Perm.VIEW_PARTICIPANTS) -> int:

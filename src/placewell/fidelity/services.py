@@ -26,6 +26,7 @@ from placewell.accounts.models import AuditEvent, Service, User
 from placewell.accounts.policy import ROLE_PERMISSIONS, Perm, has_perm, services_in_scope
 from placewell.engine.fidelity import FidelityError, ReviewResult, get_scale, score_review
 from placewell.engine.fidelity.scoring import item_score
+from placewell.errors import ActionError
 from placewell.fidelity import evidence
 from placewell.fidelity.models import FidelityReview, ItemScore, ReviewAction, Scale
 
@@ -39,12 +40,8 @@ S = FidelityReview.Status
 RECORD = "fidelity_review"
 
 
-class ReviewError(ValueError):
+class ReviewError(ActionError):
     """A refused review action, with the form field it concerns (``None`` for the whole form)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _log(

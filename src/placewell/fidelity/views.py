@@ -22,6 +22,7 @@ from placewell.fidelity import access, charts, services
 from placewell.fidelity.forms import ChooseScaleForm, PastReviewForm, StartReviewForm
 from placewell.fidelity.models import FidelityReview, ItemScore
 from placewell.insight.tables import SMALL
+from placewell.ui.forms import apply_error
 
 R = ItemScore.Round
 S = FidelityReview.Status
@@ -81,7 +82,7 @@ def review_new(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except services.ReviewError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            apply_error(form, exc)
         else:
             messages.success(request, "Review started. Score each section, then submit your scores.")
             return redirect("fidelity:detail", review=review.pk)
@@ -150,7 +151,7 @@ def past_review_new(request: HttpRequest) -> HttpResponse:
                 scores=form.scores(),
             )
         except services.ReviewError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            apply_error(form, exc)
         else:
             messages.success(request, "Earlier review recorded.")
             return redirect("fidelity:detail", review=review.pk)

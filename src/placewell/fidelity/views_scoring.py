@@ -16,13 +16,10 @@ from placewell.engine.fidelity import UNCONFIRMED_NOTICE, RaterAgreement, get_sc
 from placewell.fidelity import access, services
 from placewell.fidelity.forms import ActionForm, SectionScoresForm, score_hints
 from placewell.fidelity.models import FidelityReview, ItemScore
+from placewell.ui.forms import apply_error
 
 R = ItemScore.Round
 S = FidelityReview.Status
-
-
-def _apply_error(form: Any, exc: services.ReviewError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
 
 
 def _next_section(review: FidelityReview, key: str) -> str | None:
@@ -70,7 +67,7 @@ def _section_page(
                 request=request,
             )
         except services.ReviewError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             following = _next_section(review, section_key)
             name = "fidelity:agree" if agreeing else "fidelity:score"
@@ -224,7 +221,7 @@ def action_new(request: HttpRequest, review: int) -> HttpResponse:
                 request=request,
             )
         except services.ReviewError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, "Action added to the plan.")
             return redirect("fidelity:detail", review=r.pk)

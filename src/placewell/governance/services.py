@@ -18,6 +18,7 @@ from django.db import transaction
 
 from placewell.accounts import audit
 from placewell.accounts.models import AuditEvent, Service
+from placewell.errors import ActionError
 from placewell.governance import retention
 from placewell.governance.models import RetentionPolicy
 from placewell.participants import services as participant_services
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 A = AuditEvent.Action
 
 
-class GovernanceError(ValueError):
+class GovernanceError(ActionError):
     """Input an action cannot accept; the message says what is wrong."""
 
 

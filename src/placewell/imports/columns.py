@@ -22,13 +22,14 @@ from django.core.validators import validate_email
 from django.db import models
 from django.utils import timezone
 
+from placewell.errors import ActionError
 from placewell.participants import identifiers
 
 MULTI_SEPARATOR = ";"  # several codes in one cell: "stress_anxiety; depression"
 LIST_IN_MESSAGE = 8  # allowed values are listed in an error message when there are this many or fewer
 
 
-class CellError(ValueError):
+class CellError(ActionError):
     """A cell that cannot be read; the message says what was found and what is wanted."""
 
 

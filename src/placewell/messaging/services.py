@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from placewell.accounts import audit
 from placewell.accounts.models import AuditEvent
+from placewell.errors import ActionError
 from placewell.jobs import queue
 from placewell.messaging import senders, texts
 from placewell.messaging.models import Channel, Message, MessageStatus, OptOut
@@ -49,7 +50,7 @@ BATCH = 500
 QUIET_START, QUIET_END = 21, 8  # no texts from 21:00 to 08:00 (Europe/London)
 
 
-class MessagingError(ValueError):
+class MessagingError(ActionError):
     """A request to message someone that cannot be met; the message says why and what to do."""
 
 

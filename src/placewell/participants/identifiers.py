@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import re
 
+from placewell.errors import ActionError
+
 _NI_PATTERN = re.compile(r"^(?P<prefix>[A-Z]{2})(?P<digits>\d{6})(?P<suffix>[A-D])$")
 _NI_BAD_FIRST = set("DFIQUV")
 _NI_BAD_SECOND = set("DFIOQUV")
 _NI_BAD_PREFIXES = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
 
 
-class IdentifierError(ValueError):
+class IdentifierError(ActionError):
     """An identifier that cannot be right, with a message saying why."""
 
 

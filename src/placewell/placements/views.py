@@ -3,7 +3,6 @@ job outcomes. Views are thin: permission, service, render."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,10 +15,7 @@ from placewell.participants.access import get_participant
 from placewell.placements import milestones, services
 from placewell.placements.forms import JobEndForm, JobStartForm, PlanForm
 from placewell.placements.models import InWorkPlan, JobStart
-
-
-def apply_error(form: forms.BaseForm, exc: services.PlacementError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+from placewell.ui.forms import apply_error
 
 
 def chosen_definition(request: HttpRequest) -> str:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+from placewell.errors import ActionError
 
-class SurveyError(ValueError):
+
+class SurveyError(ActionError):
     """Input a survey action cannot accept. ``field`` names the form field at fault, when there is one."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class LinkUnusable(SurveyError):

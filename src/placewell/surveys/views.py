@@ -39,6 +39,7 @@ from placewell.surveys.questionnaire import (
     present_many,
     wording_missing,
 )
+from placewell.ui.forms import apply_error
 
 PAGE_SIZE = 50
 
@@ -181,7 +182,7 @@ def administer(request: HttpRequest, pk: int, instrument: str) -> HttpResponse:
             )
         except SurveyError as exc:
             target = date_form if exc.field == "completed_on" else form
-            target.add_error(exc.field if exc.field in target.fields else None, str(exc))
+            apply_error(target, exc)
         else:
             messages.success(request, f"{questionnaire.title} saved")
             if not next_url:
@@ -269,7 +270,7 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     request=request,
                 )
             except SurveyError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+                apply_error(form, exc)
             else:
                 messages.success(request, "Contact attempt saved")
                 return redirect("surveys:invitation", pk=invitation.pk)

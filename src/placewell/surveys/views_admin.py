@@ -16,6 +16,7 @@ from placewell.surveys.errors import SurveyError
 from placewell.surveys.forms import WaveForm, WordingForm
 from placewell.surveys.models import SurveyWave
 from placewell.surveys.questionnaire import is_licensed, latest_wordings
+from placewell.ui.forms import apply_error
 
 
 @login_required
@@ -47,7 +48,7 @@ def wording_load(request: HttpRequest, instrument: str) -> HttpResponse:
                 request=request,
             )
         except SurveyError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            apply_error(form, exc)
         else:
             messages.success(request, f"Licensed wording of {chosen.title} loaded")
             return redirect("surveys:wording_list")
@@ -89,7 +90,7 @@ def wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_wave(by=request.user, wave=wave, changes=changes, request=request)  # type: ignore[arg-type]
         except SurveyError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            apply_error(form, exc)
         else:
             messages.success(request, f"{wave.name} saved")
             return redirect("surveys:wave_list", pk=wave.service_id)

@@ -21,6 +21,7 @@ from placewell.engine.randomisation import (
     RatioSchedule,
     stratum_key,
 )
+from placewell.errors import ActionError
 from placewell.participants.models import Participant
 from placewell.trials.models import STRATIFICATION_FIELDS, Arm, ListEntry, Site, Stratum, Trial
 
@@ -29,7 +30,7 @@ from placewell.trials.models import STRATIFICATION_FIELDS, Arm, ListEntry, Site,
 REGISTRATION = re.compile(r"^(ISRCTN\d{8}|NCT\d{8})$")
 
 
-class TrialError(ValueError):
+class TrialError(ActionError):
     """A set-up step or a randomisation was refused. The message says what to do; nothing was saved."""
 
 

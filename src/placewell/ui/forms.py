@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -252,3 +253,12 @@ class GovukModelForm(forms.ModelForm):  # type: ignore[type-arg]
     def full_clean(self) -> None:
         apply_govuk_messages(self)
         super().full_clean()
+
+
+def apply_error(form: forms.BaseForm, exc: Exception, aliases: Mapping[str, str] | None = None) -> None:
+    """Show an action's refusal beside the field it concerns, or at the top of the form when the field is not
+    on this form. ``aliases`` maps a service's field name to the form's where they differ (``starts_at`` is
+    entered as ``day``)."""
+    field = getattr(exc, "field", None) or ""
+    field = (aliases or {}).get(field, field)
+    form.add_error(field if field in form.fields else None, str(exc))
