@@ -23,8 +23,8 @@ class TwoFactorRequiredMiddleware:
         user = request.user
         if user.is_authenticated and not request.path.startswith(_OPEN_PREFIXES):
             if user_has_device(user, confirmed=True):
-                if not user.is_verified():  # type: ignore[union-attr]
+                if not user.is_verified():  # type: ignore[attr-defined]  # django-otp's middleware adds is_verified() at run time
                     return redirect(f"/accounts/two-factor/verify/?next={request.path}")
-            elif user.role in settings.PLACEWELL_2FA_REQUIRED_ROLES:  # type: ignore[union-attr]
+            elif user.role in settings.PLACEWELL_2FA_REQUIRED_ROLES:
                 return redirect("accounts:two_factor_setup")
         return self.get_response(request)

@@ -103,7 +103,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
 def has_perm(user: User | AnonymousUser, perm: Perm) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return perm in ROLE_PERMISSIONS.get(user.role, frozenset())  # type: ignore[union-attr]
+    return perm in ROLE_PERMISSIONS.get(user.role, frozenset())
 
 
 def require(user: User | AnonymousUser, perm: Perm) -> None:

@@ -41,7 +41,7 @@ class SignInView(auth_views.LoginView):
 
 
 class SignOutView(auth_views.LogoutView):
-    next_page = reverse_lazy("accounts:login")
+    next_page = reverse_lazy("accounts:login")  # type: ignore[assignment]  # Django takes a lazy URL here; its stubs say str
 
 
 class PasswordChange(auth_views.PasswordChangeView):
