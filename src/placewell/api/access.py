@@ -36,7 +36,7 @@ def _prefixed(q: Q, prefix: str) -> Q:
     """The same filter, applied through a relation (``team_id`` becomes ``participant__team_id``)."""
     out = Q()
     out.connector, out.negated = q.connector, q.negated
-    out.children = [_prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in q.children]
+    out.children = [_prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in q.children]  # type: ignore[index]  # django-stubs types Q.children as nodes; a Q's leaves are (lookup, value) pairs
     return out
 
 

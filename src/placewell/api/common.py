@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,6 +15,8 @@ from placewell.accounts.models import AuditEvent
 from placewell.api import pagination
 from placewell.api.errors import ApiError
 from placewell.api.registry import Field, Request
+
+_QS = TypeVar("_QS", bound=QuerySet[Any])
 
 DATES = (
     Field("date_from", "date", "Only records on or after this day (YYYY-MM-DD)"),
@@ -26,7 +28,7 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def dated(rows: QuerySet[Any], field: str, query: dict[str, Any], is_datetime: bool = False) -> QuerySet[Any]:
+def dated(rows: _QS, field: str, query: dict[str, Any], is_datetime: bool = False) -> _QS:
     """Filter by ``date_from`` and ``date_to``, both days included. A date-time field is compared with local
     midnights, so the database can use its index."""
     start, end = query.get("date_from"), query.get("date_to")

@@ -66,7 +66,7 @@ def _json_body(request: HttpRequest) -> Any:
         raise ApiError(
             "unsupported_media_type", "Send the body as JSON, with 'Content-Type: application/json'"
         )
-    charset = request.content_params.get("charset", "utf-8").lower()
+    charset = (request.content_params or {}).get("charset", "utf-8").lower()
     if charset not in {"utf-8", "utf8"}:
         raise ApiError("unsupported_media_type", "Send JSON in UTF-8")
     try:

@@ -66,7 +66,7 @@ def response_item(ctx: Request, r: Response) -> dict[str, Any]:
         "participant": participant_ref(ctx, r.participant_id),
         "instrument_id": r.instrument_id,
         "instrument_version": r.instrument_version,
-        "wave": r.invitation.wave.key if r.invitation_id else None,
+        "wave": r.invitation.wave.key if r.invitation is not None else None,
         "state": r.state,
         "mode": r.mode,
         "via": r.via,
