@@ -3,7 +3,7 @@
 The flow diagram follows CONSORT 2010 (Schulz, Altman and Moher, BMJ 2010;340:c332, figure 1): randomised,
 allocated to each arm, followed up, analysed. It carries ``role="img"`` with a title and description, and
 the page gives the same counts as a list (WCAG 2.2, 1.1.1). Balance uses the trials app's standardised mean
-difference (``trials.monitoring.smd``, Austin 2009) so the report and the balance page judge alike.
+difference (``engine.evaluation.balance``, Austin 2009) so the report and the balance page judge alike.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from placewell.analysis.dataset import SampleFlow
+from placewell.engine.evaluation.balance import Kind, Moments, is_flagged, moments, smd_of_moments
 
 WIDTH = 680
 BOX_HEIGHT = 18
@@ -112,18 +113,11 @@ def flow_svg(lines: dict[str, Any], chart_id: str = "flow") -> str:
     )
 
 
-def _moments(values: pd.Series, kind: str) -> tuple[int, float | None, float | None]:
-    v = pd.to_numeric(values, errors="coerce").dropna().astype(float)
-    n = len(v)
-    if n == 0:
-        return 0, None, None
-    mean = float(v.mean())
-    if kind == "proportion":
-        return n, mean, mean * (1 - mean)
-    return n, mean, float(v.var(ddof=1)) if n > 1 else 0.0
+def _moments(values: pd.Series, kind: Kind) -> Moments:
+    return moments(pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float), kind)
 
 
-BALANCE = (
+BALANCE: tuple[tuple[str, Kind, str, str | None], ...] = (
     ("Age at randomisation (years)", "mean", "age_at_randomisation", None),
     ("Female", "proportion", "gender", "female"),
     ("White ethnic group", "proportion", "white", None),
@@ -139,8 +133,6 @@ BALANCE = (
 
 def balance(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Means or percentages by arm (treatment, control) and the standardised difference of each."""
-    from placewell.trials.monitoring import SMD_FLAG, smd
-
     treated = frame["treatment"] == 1
     rows = []
     for label, kind, column, level in BALANCE:
@@ -152,11 +144,11 @@ def balance(frame: pd.DataFrame) -> list[dict[str, Any]]:
         cells = []
         stats = []
         for mask in (treated, ~treated):
-            n, mean, var = _moments(values[mask], kind)
-            stats.append((mean, var))
+            summary = _moments(values[mask], kind)
+            stats.append(summary)
+            n, mean = summary.n, summary.mean
             shown = "" if mean is None else (f"{mean:.2f}" if kind == "mean" else f"{100 * mean:.0f}%")
             cells.append({"value": shown, "n": n})
-        (m1, v1), (m0, v0) = stats
-        d = None if m1 is None or m0 is None else smd(m1, v1 or 0.0, m0, v0 or 0.0)
-        rows.append({"label": label, "cells": cells, "smd": d, "flag": d is not None and abs(d) > SMD_FLAG})
+        d = smd_of_moments(stats[0], stats[1])
+        rows.append({"label": label, "cells": cells, "smd": d, "flag": is_flagged(d)})
     return rows

@@ -2,9 +2,10 @@
 
 Balance is judged by standardised mean differences, not significance tests: with randomisation any
 baseline difference is chance by construction, and what matters is its size (CONSORT 2010, item 15;
-Altman, The Statistician 1985;34:125-136). For a mean the difference is divided by the pooled standard
-deviation sqrt((s1^2 + s0^2) / 2); for a proportion by sqrt((p1(1 - p1) + p0(1 - p0)) / 2); differences over
-0.1 are flagged (Austin, Statistics in Medicine 2009;28:3083-3107).
+Altman, The Statistician 1985;34:125-136). The engine computes them (``engine.evaluation.balance``, Austin,
+Statistics in Medicine 2009;28:3083-3107): for a mean the difference is divided by the pooled standard
+deviation sqrt((s1^2 + s0^2) / 2), for a proportion by sqrt((p1(1 - p1) + p0(1 - p0)) / 2), and differences
+over 0.1 are flagged.
 
 Recruiting staff never get these pages: arm counts by stratum, with the arms of people they randomised,
 narrow down what the rest of a block holds. Participants appear under a pseudonym, never by name.
@@ -13,7 +14,6 @@ narrow down what the rest of a block holds. Participants appear under a pseudony
 from __future__ import annotations
 
 import io
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -23,12 +23,14 @@ from django.conf import settings
 from django.db.models import Count, Q, TextField
 from django.db.models.functions import Cast
 
+from placewell.engine.evaluation.balance import SMD_FLAG as SMD_FLAG  # the pages state the threshold
+from placewell.engine.evaluation.balance import Kind, is_flagged, smd_of_moments
+from placewell.engine.evaluation.balance import moments as _summary
+from placewell.engine.evaluation.balance import smd as smd  # kept for callers of the trials app's name
 from placewell.governance.pseudonyms import keyed_digest
 from placewell.participants.models import Participant, Status
 from placewell.trials.models import Allocation, Trial
 from placewell.ui import exports
-
-SMD_FLAG = 0.1
 
 
 def pseudonym(trial_id: int, participant_id: int) -> str:
@@ -117,7 +119,7 @@ def arm_counts(trial: Trial) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Covariate:
     label: str
-    kind: str  # "mean" or "proportion"
+    kind: Kind  # "mean" or "proportion"
     value: Any  # _BaselineRow -> float | None
 
 
@@ -194,25 +196,6 @@ COVARIATES = (
 )
 
 
-def _summary(values: list[float], kind: str) -> tuple[int, float | None, float | None]:
-    n = len(values)
-    if n == 0:
-        return 0, None, None
-    mean = sum(values) / n
-    if kind == "proportion":
-        return n, mean, mean * (1 - mean)
-    var = sum((v - mean) ** 2 for v in values) / (n - 1) if n > 1 else 0.0
-    return n, mean, var
-
-
-def smd(mean1: float, var1: float, mean0: float, var0: float) -> float | None:
-    """Standardised mean difference (Austin 2009): difference over the pooled standard deviation."""
-    pooled = math.sqrt((var1 + var0) / 2)
-    if pooled == 0:
-        return 0.0 if mean1 == mean0 else None
-    return (mean1 - mean0) / pooled
-
-
 def baseline_balance(trial: Trial) -> dict[str, Any]:
     """Means or proportions by arm, and each other arm's SMD against the treatment arm. Two queries
     (the arms, then one of tuples for every randomised person), whatever the trial's size; the sums run in the
@@ -231,17 +214,16 @@ def baseline_balance(trial: Trial) -> dict[str, Any]:
         cells, stats = [], {}
         for arm in arms:
             values = [v for v in (cov.value(a) for a in by_arm[arm.pk]) if v is not None]
-            n, mean, var = _summary(values, cov.kind)
-            stats[arm.pk] = (mean, var)
+            stats[arm.pk] = summary = _summary(values, cov.kind)
+            n, mean = summary.n, summary.mean
             shown = "" if mean is None else (f"{mean:.1f}" if cov.kind == "mean" else f"{100 * mean:.0f}%")
             cells.append({"value": shown, "n": n})
         diffs = []
         for arm in arms:
             if treatment is None or arm.pk == treatment.pk:
                 continue
-            (m1, v1), (m0, v0) = stats[treatment.pk], stats[arm.pk]
-            d = None if m1 is None or m0 is None else smd(m1, v1 or 0.0, m0, v0 or 0.0)
-            diffs.append({"arm": arm, "smd": d, "flag": d is not None and abs(d) > SMD_FLAG})
+            d = smd_of_moments(stats[treatment.pk], stats[arm.pk])
+            diffs.append({"arm": arm, "smd": d, "flag": is_flagged(d)})
         rows.append({"label": cov.label, "kind": cov.kind, "cells": cells, "smds": diffs})
     return {"arms": arms, "treatment": treatment, "rows": rows, "n": len(rows_in)}
 

@@ -9,7 +9,8 @@ a weight of one over their predicted response probability, so the respondents st
 arm. Weights are scaled to sum to the arm's size, then trimmed at ``trim_ratio`` times their mean (default 5,
 a common survey rule) and rescaled, so that a handful of people cannot dominate. The diagnostics report the
 Kish effective sample size and the standardised mean differences between respondents and the full arm, before
-and after weighting.
+and after weighting (``balance.weighted_mean_differences``), each characteristic scaled by its standard
+deviation in the whole randomised sample, the same scale before and after weighting.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from placewell.engine.evaluation._design import (
     require_columns,
     treatment_indicator,
 )
+from placewell.engine.evaluation.balance import weighted_mean_differences
 from placewell.engine.evaluation.errors import InvalidValueError, NoVarianceError
 
 _MAX_ITER = 50
@@ -137,9 +139,9 @@ def nonresponse_weights(
                 "n_trimmed": n_trimmed,
             }
         )
-        full_mean = Z_arm.mean(axis=0)
-        before = Z_arm[resp].mean(axis=0) - full_mean
-        after = np.average(Z_arm[resp], axis=0, weights=w) - full_mean
+        # Z is already on the whole sample's standard-deviation scale, so the scale here is 1.
+        before = weighted_mean_differences(Z_arm[resp], Z_arm)
+        after = weighted_mean_differences(Z_arm[resp], Z_arm, weights=w)
         balance_rows.extend(
             {"arm": arm_name, "covariate": name, "smd_before": float(b), "smd_after": float(a)}
             for name, b, a in zip(names, before, after, strict=True)
