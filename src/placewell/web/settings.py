@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "placewell.appointments",
     "placewell.messaging",
     "placewell.documents",
+    "placewell.portal",
     "django_q",
     "placewell.jobs",
     "placewell.ops",

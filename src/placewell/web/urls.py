@@ -25,6 +25,7 @@ urlpatterns = [
     path("appointments/", include("placewell.appointments.urls")),
     path("messages/", include("placewell.messaging.urls")),
     path("documents/", include("placewell.documents.urls")),
+    path("my-support/", include("placewell.portal.urls")),
     path("", include("placewell.ops.urls")),  # /healthz and /readyz
 ]
 

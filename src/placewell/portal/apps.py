@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "placewell.portal"
+    label = "portal"
+    verbose_name = "My support"
+
+    def ready(self) -> None:
+        from placewell.portal import panels, requests
+        from placewell.portal.services import register_message_texts
+        from placewell.ui.extensions import ParticipantPanel, register_participant_panel
+
+        register_message_texts()
+        requests.register()
+        register_participant_panel(
+            ParticipantPanel(
+                key="portal",
+                template="portal/_participant_panel.html",
+                context=panels.participant,
+                order=16,
+            )
+        )

@@ -1,0 +1,27 @@
+"""What "My support" adds to the staff participant page: the button that sends the person a link to their
+own page, and their open requests, each with a button that marks it done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from placewell.accounts.policy import Perm, has_perm
+from placewell.participants.models import Participant, Status
+from placewell.portal.models import CallBackRequest
+from placewell.portal.requests import title
+
+
+def participant(request: HttpRequest, p: Participant) -> dict[str, Any] | None:
+    """One query: the open requests."""
+    if not has_perm(request.user, Perm.VIEW_PARTICIPANTS) or p.is_erased:
+        return None
+    items = list(CallBackRequest.objects.filter(participant=p, done_at__isnull=True).order_by("created_at"))
+    can_write = has_perm(request.user, Perm.EDIT_PARTICIPANT)
+    return {
+        "p": p,
+        "requests": [(item, title(item)) for item in items],
+        "can_write": can_write,
+        "can_send": can_write and p.withdrawn_from_service_at is None and p.status != Status.ERASED,
+    }
