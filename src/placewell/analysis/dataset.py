@@ -396,7 +396,12 @@ def build_dataset(
     df["pseudo_id"] = [pseudonyms.record_pseudonym(key, int(pk)) for pk in base.index]
     df["pseudo_nhs_number"] = [pseudonyms.nhs_pseudonym(key, v) or None for v in base["_nhs"]]
     df["trial_group"] = base["stratum"]
-    df["site"] = base["_values"].map(lambda v: sites.get((v or {}).get("site"), (v or {}).get("site")))
+
+    def site_name(values: dict[str, Any] | None, /) -> Any:
+        code: Any = (values or {}).get("site")
+        return sites.get(code, code)
+
+    df["site"] = base["_values"].map(site_name)
     df["arm"] = base["arm"]
     df["treatment"] = base["treatment"].astype(bool).astype(int)
     df["assignment_probability"] = base["probability_of_treatment"].astype(float)

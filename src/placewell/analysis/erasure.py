@@ -37,13 +37,14 @@ def erase_participant_analysis(participant: Participant, by: Any = None) -> None
     runs = AnalysisRun.objects.filter(trial_id__in=trials).exclude(dataset_parquet=None)
     key = _research_key()
     for run in runs:
-        same_key = key is not None and pseudonyms.key_fingerprint(key) == run.key_fingerprint
-        if not same_key:
+        if key is None or pseudonyms.key_fingerprint(key) != run.key_fingerprint:
             run.dataset_parquet = None
             run.rows_erased_since += 1
             run.save(update_fields=["dataset_parquet", "rows_erased_since"])
             continue
-        row = pseudonyms.record_pseudonym(key, participant.pk)  # type: ignore[arg-type]
+        if run.dataset_parquet is None:  # not reached: the query leaves such runs out
+            continue
+        row = pseudonyms.record_pseudonym(key, participant.pk)
         frame = read_parquet(bytes(run.dataset_parquet))
         if row not in frame.index:
             continue

@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 
+from placewell.accounts.models import User
 from placewell.analysis.plan import SE_CHOICES
 from placewell.engine.evaluation.config import ROLES
 from placewell.ui.forms import GovukForm
@@ -261,7 +262,7 @@ class PlanForm(GovukForm):
 
 
 class StatisticianForm(GovukForm):
-    user = forms.ModelChoiceField(
+    user: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label="Name the trial statistician",
         help_text="Staff with the evaluator role: they see pseudonymised data only",
         queryset=None,  # set in __init__
