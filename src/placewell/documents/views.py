@@ -8,9 +8,11 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.policy import Perm
 from placewell.documents import checks, scanner, services
 from placewell.documents.checks import Refusal
@@ -54,11 +56,11 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, pk: int) -> HttpResponse:
+def download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     doc = get_object_or_404(Document, pk=pk)
     doc.participant = get_participant(request, doc.participant_id, Perm.VIEW_PARTICIPANTS)
     try:
-        handle = services.open_document(by=request.user, document=doc, request=request)  # type: ignore[arg-type]
+        handle = services.open_document(by=request.user, document=doc, request=request)
     except Refusal as refusal:
         messages.error(request, str(refusal))
         return redirect("participants:detail", doc.participant_id)

@@ -60,7 +60,7 @@ def queue_due(now: dt.datetime) -> int:
             wanted[key(appt.pk, appt.starts_at, offset)] = appt
     if not wanted:
         return 0
-    existing: set[str] = set()
+    existing: set[str | None] = set()
     keys = list(wanted)
     for start in range(0, len(keys), services.BATCH):
         existing.update(

@@ -38,7 +38,7 @@ def load_job_starts(rng: random.Random, progress: Callable[[str], None]) -> None
         if not vacancies:
             continue
         # The job starts on the day the person was recorded as starting work, where the record says so.
-        earliest = p.referred or today  # type: ignore[attr-defined]
+        earliest = p.referred or today
         span = (today - earliest).days
         fallback = earliest + dt.timedelta(days=rng.randint(span // 3, span)) if span > 3 else today
         start = went_into_work[p.pk].in_work_since or fallback

@@ -8,13 +8,14 @@ from django import forms
 from django.utils import timezone
 
 from placewell.casework import soc
+from placewell.employers.models import Employer
 from placewell.placements.models import ContractType, EndReason
 from placewell.placements.services import MAX_HOURLY, MAX_HOURS
 from placewell.ui.forms import GovukDateField, GovukForm
 
 
 class JobStartForm(GovukForm):
-    employer = forms.ModelChoiceField(
+    employer: forms.ModelChoiceField[Employer] = forms.ModelChoiceField(
         label="Employer", queryset=None, required=False, empty_label="Not on the list"
     )
     employer_name = forms.CharField(

@@ -5,11 +5,13 @@ database's by default. ``createcachetable`` is Django's own way to make the tabl
 table is there already or when the cache is configured to be Redis.
 """
 
+from django.apps.registry import Apps
 from django.core.management import call_command
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 
-def make_cache_table(apps, schema_editor):
+def make_cache_table(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
 
 
