@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from placewell.accounts import audit
+from placewell.accounts import audit, bulk
 from placewell.casework import choices
 from placewell.casework._common import A, CaseworkError, _log, ensure_open
 from placewell.casework.models import (
@@ -59,6 +59,7 @@ __all__ = [
     "add_goal",
     "add_step",
     "change_contact",
+    "check_contact",
     "complete_step",
     "current_profile",
     "ensure_open",
@@ -66,6 +67,7 @@ __all__ = [
     "is_editable",
     "record_benefits_advice",
     "record_contact",
+    "record_contacts",
     "record_ending_notice",
     "record_health_liaison",
     "record_list",
@@ -73,6 +75,7 @@ __all__ = [
     "save_profile",
     "set_goal_status",
     "transfer",
+    "whom_flags",
 ]
 
 
@@ -169,7 +172,9 @@ def save_profile(
 # Contacts --------------------------------------------------------------------------------------------------
 
 
-def _check_contact(values: Mapping[str, Any]) -> None:
+def check_contact(values: Mapping[str, Any]) -> None:
+    """The rules every contact meets, recorded one at a time, many at once or changed: raises
+    ``CaseworkError`` naming the field."""
     when = values["happened_at"]
     if timezone.is_naive(when):
         raise CaseworkError("Give the contact's time with its time zone", "happened_at")
@@ -193,7 +198,8 @@ def _check_contact(values: Mapping[str, Any]) -> None:
         raise CaseworkError("Select what the contact was for", "purposes")
 
 
-def _whom_flags(whom: Iterable[str]) -> dict[str, bool]:
+def whom_flags(whom: Iterable[str]) -> dict[str, bool]:
+    """The contact's who-was-there flags from the chosen ``choices.Whom`` values."""
     chosen = set(whom)
     return {
         "with_participant": choices.Whom.PARTICIPANT in chosen,
@@ -226,7 +232,7 @@ def record_contact(
         "whom": whom,
         "purposes": list(purposes),
     }
-    _check_contact(values)
+    check_contact(values)
     contact = Contact.objects.create(
         participant=participant,
         happened_at=happened_at,
@@ -236,7 +242,7 @@ def record_contact(
         purposes=list(dict.fromkeys(purposes)),
         note=note.strip(),
         recorded_by=by,
-        **_whom_flags(whom),
+        **whom_flags(whom),
     )
     _log(
         by,
@@ -248,6 +254,82 @@ def record_contact(
         request=request,
     )
     return contact
+
+
+BULK_BATCH = 1_000  # rows a bulk action writes per INSERT statement
+
+
+@transaction.atomic
+def record_contacts(
+    *,
+    by: User | None,
+    contacts: Sequence[Mapping[str, Any]],
+    numbers: Sequence[int] | None = None,
+    how: str = "",
+    actor_label: str | None = None,
+    history: bool = False,
+) -> list[Contact]:
+    """Record many contacts at once, as ``record_contact`` records one: each person's record open
+    (``ensure_open``) and each contact checked (``check_contact``) before any is written; if any is bad,
+    nothing is written and ``BulkRejected`` names every bad row (numbered by ``numbers``, or from 1).
+
+    Each of ``contacts`` holds ``record_contact``'s arguments (``participant``, ``happened_at``,
+    ``duration_minutes``, ``mode``, ``place``, ``whom``, ``purposes``, ``note``). The audit log gets one
+    event per person naming how many contacts were added, not one per contact (a person's contacts from
+    one file or one load are one event in their timeline).
+
+    ``history`` is for loading past casework: a row may also give ``recorded_by`` and ``recorded_at``
+    (who recorded it, and when), and a closed record takes contacts that happened before it was closed.
+    """
+    numbers = list(numbers) if numbers is not None else list(range(1, len(contacts) + 1))
+
+    def check(number: int, values: Mapping[str, Any]) -> None:
+        person: Participant = values["participant"]
+        closed = person.closed_at
+        if not (history and person.status == Status.CLOSED and closed and values["happened_at"] <= closed):
+            ensure_open(person, "new contacts")
+        check_contact({"whom": (choices.Whom.PARTICIPANT,), "purposes": (), **values})
+
+    bulk.check_rows(zip(numbers, contacts, strict=True), check, CaseworkError, "participant")
+    records = []
+    for values in contacts:
+        extra = {"created_at": values["recorded_at"]} if history and values.get("recorded_at") else {}
+        records.append(
+            Contact(
+                participant=values["participant"],
+                happened_at=values["happened_at"],
+                duration_minutes=int(values["duration_minutes"]),
+                mode=values["mode"],
+                place=values["place"],
+                purposes=list(dict.fromkeys(values.get("purposes") or ())),
+                note=str(values.get("note") or "").strip(),
+                recorded_by=values.get("recorded_by", by) if history else by,
+                **whom_flags(values.get("whom") or (choices.Whom.PARTICIPANT,)),
+                **extra,
+            )
+        )
+    Contact.objects.bulk_create(records, batch_size=BULK_BATCH)
+    per_person: dict[int, list[Contact]] = {}
+    for contact in records:
+        per_person.setdefault(contact.participant_id, []).append(contact)
+    how = f", {how}" if how else ""
+    bulk.audit_many(
+        by,
+        (
+            bulk.Event(
+                A.CREATE,
+                "contact",
+                "",
+                person_id,
+                added[0].participant.service_id,
+                f"Recorded {len(added)} contact{'s' if len(added) != 1 else ''}{how}",
+                at=max(c.created_at for c in added) if history else None,
+            )
+            for person_id, added in per_person.items()
+        ),
+        actor_label=actor_label,
+    )
+    return records
 
 
 def is_editable(contact: Contact, now: dt.datetime | None = None) -> bool:
@@ -295,7 +377,7 @@ def change_contact(
     before = _contact_snapshot(contact)
     after = {**before, **changes}
     after["note"] = str(after["note"]).strip()
-    _check_contact(after)
+    check_contact(after)
     delta = audit.diff(before, after, personal=PERSONAL_CONTACT_FIELDS)
     if not delta:
         raise CaseworkError("Nothing has changed")
@@ -304,7 +386,7 @@ def change_contact(
     contact.mode, contact.place = after["mode"], after["place"]
     contact.purposes = list(dict.fromkeys(after["purposes"]))
     contact.note = after["note"]
-    for flag, value in _whom_flags(after["whom"]).items():
+    for flag, value in whom_flags(after["whom"]).items():
         setattr(contact, flag, value)
     if correcting:
         contact.corrected_at = timezone.now()

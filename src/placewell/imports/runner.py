@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from placewell.accounts import audit
+from placewell.accounts.bulk import BulkRejected
 from placewell.accounts.models import AuditEvent
 from placewell.imports import storage
 from placewell.imports.kinds import IMPORTERS, Importer
@@ -112,7 +113,13 @@ def _read_rows(
         if write:
             if problems.count:
                 raise ImportStopped
-            importer.write(chunk)
+            try:
+                importer.write(chunk)
+            except BulkRejected as exc:
+                by_number = {row.number: row for row in chunk}
+                for error in exc.rows:
+                    problems.add(by_number.get(error.row), error.column, error.message)
+                raise ImportStopped from exc
         done += len(chunk)
         chunk.clear()
         if progress is not None:

@@ -6,16 +6,17 @@ Views, imports, the demo loader and tests all call these; nothing else writes pa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from placewell.accounts import audit
+from placewell.accounts import audit, bulk
 from placewell.accounts.models import AuditEvent, Service, Team
 from placewell.accounts.policy import Perm, require_in_scope
+from placewell.errors import ActionError
 from placewell.participants import erasure, identifiers
 from placewell.participants.choices import ReferralSource
 from placewell.participants.erasure import ErasureReason
@@ -30,7 +31,7 @@ from placewell.participants.models import (
     Screening,
     Status,
 )
-from placewell.web.extensions import erasure_steps
+from placewell.ui.extensions import erasure_steps
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -40,8 +41,8 @@ if TYPE_CHECKING:
 A = AuditEvent.Action
 
 
-class ParticipantError(ValueError):
-    """Input an action cannot accept; the message says what is wrong and where."""
+class ParticipantError(ActionError):
+    """Input an action cannot accept; the message says what is wrong and ``field`` where, when known."""
 
 
 def _snapshot(participant: Participant, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -69,13 +70,15 @@ def _set_status(
 
 
 def _clean_identifiers(values: dict[str, Any]) -> None:
-    try:
-        if values.get("nhs_number"):
-            values["nhs_number"] = identifiers.validate_nhs_number(values["nhs_number"])
-        if values.get("ni_number"):
-            values["ni_number"] = identifiers.validate_ni_number(values["ni_number"])
-    except identifiers.IdentifierError as exc:
-        raise ParticipantError(str(exc)) from exc
+    for name, validate in (
+        ("nhs_number", identifiers.validate_nhs_number),
+        ("ni_number", identifiers.validate_ni_number),
+    ):
+        if values.get(name):
+            try:
+                values[name] = validate(values[name])
+            except identifiers.IdentifierError as exc:
+                raise ParticipantError(str(exc), name) from exc
 
 
 def find_possible_duplicates(
@@ -103,6 +106,103 @@ def find_possible_duplicates(
     return list(found.select_related("team", "service")[:20])
 
 
+REFERRAL_KEYS = (
+    "source",
+    "referral_date",
+    "given_name",
+    "family_name",
+    "team",
+    "specialist",
+    "referrer_name",
+    "referrer_organisation",
+    "notes",
+)
+
+
+def check_referral(values: Mapping[str, Any], service: Service) -> dict[str, Any]:
+    """The rules a new referral must meet, for one person (``refer_participant``) or many (``refer_many``).
+    Raises ``ParticipantError`` naming the field; returns the person's details (the values that are not
+    the referral's), with NHS and National Insurance numbers in their standard form."""
+    source, team, specialist = values.get("source"), values.get("team"), values.get("specialist")
+    if source not in ReferralSource.values:
+        raise ParticipantError(f"Unknown referral source {source!r}", "source")
+    for name in ("given_name", "family_name"):
+        if not str(values.get(name) or "").strip():
+            raise ParticipantError("A referral needs the person's first and last name", name)
+    if team is not None and team.service_id != service.pk:
+        raise ParticipantError(f"Team {team.name} does not belong to {service.name}", "team")
+    if specialist is not None and team is not None and specialist.team_id != team.pk:
+        raise ParticipantError(f"{specialist} is not a member of {team.name}", "specialist")
+    referral_date = values.get("referral_date")
+    if referral_date is None:
+        raise ParticipantError("Enter the referral date", "referral_date")
+    if referral_date > timezone.localdate():
+        raise ParticipantError("Referral date must be today or in the past", "referral_date")
+    details = {k: v for k, v in values.items() if k not in REFERRAL_KEYS}
+    unknown = set(details) - set(Participant.PERSONAL_FIELDS) - {"employment_status", "contact_language"}
+    if unknown:
+        raise ParticipantError(
+            f"Unknown participant fields: {', '.join(sorted(unknown))}", sorted(unknown)[0]
+        )
+    _clean_identifiers(details)
+    return details
+
+
+def flag_possible_duplicates(people: Sequence[Participant]) -> None:
+    """Set ``possible_duplicate_of`` on new, unsaved records as ``find_possible_duplicates`` finds them: the
+    first record (by family name, given name, id) not erased, in any service, with the same NHS number or
+    the same names (ignoring case) and date of birth. One query for any number of people; a person matched
+    by nobody already recorded but by someone earlier in ``people`` is flagged once ``people`` are saved,
+    by ``flag_duplicates_within``."""
+    numbers = {p.nhs_number for p in people if p.nhs_number}
+    births = {p.date_of_birth for p in people if p.date_of_birth}
+    if not numbers and not births:
+        return
+    by_number: dict[str, tuple[int, int]] = {}
+    by_name: dict[tuple[str, str, dt.date], tuple[int, int]] = {}
+    found = (
+        Participant.objects.exclude(status=Status.ERASED)
+        .filter(Q(nhs_number__in=numbers) | Q(date_of_birth__in=births))
+        .order_by("family_name", "given_name", "id")
+        .values_list("pk", "nhs_number", "given_name", "family_name", "date_of_birth")
+    )
+    for position, (pk, number, given, family, born) in enumerate(found.iterator(chunk_size=2000)):
+        if number:
+            by_number.setdefault(number, (position, pk))
+        if born:
+            by_name.setdefault((given.lower(), family.lower(), born), (position, pk))
+    for p in people:
+        matches = []
+        if p.nhs_number and p.nhs_number in by_number:
+            matches.append(by_number[p.nhs_number])
+        if p.date_of_birth:
+            key = (p.given_name.strip().lower(), p.family_name.strip().lower(), p.date_of_birth)
+            if key in by_name:
+                matches.append(by_name[key])
+        p.possible_duplicate_of_id = min(matches)[1] if matches else None
+
+
+def flag_duplicates_within(people: Sequence[Participant]) -> None:
+    """After saving many new people at once: one matching an earlier one of them (and nobody before) is
+    flagged as that earlier person's possible duplicate, as referring them one after another would."""
+    seen: dict[object, int] = {}
+    flagged = []
+    for p in people:
+        keys = [
+            k
+            for k in (p.nhs_number, (p.given_name.lower(), p.family_name.lower(), p.date_of_birth))
+            if k and (not isinstance(k, tuple) or k[2])
+        ]
+        earlier = next((seen[k] for k in keys if k in seen), None)
+        if earlier is not None and p.possible_duplicate_of_id is None:
+            p.possible_duplicate_of_id = earlier
+            flagged.append(p)
+        for k in keys:
+            seen.setdefault(k, p.pk)
+    if flagged:
+        Participant.objects.bulk_update(flagged, ["possible_duplicate_of"])
+
+
 @transaction.atomic
 def refer_participant(
     *,
@@ -122,35 +222,28 @@ def refer_participant(
     **details: Any,
 ) -> Participant:
     """Create a participant in the referred status with their referral."""
-    if source not in ReferralSource.values:
-        raise ParticipantError(f"Unknown referral source {source!r}")
-    if not given_name.strip() or not family_name.strip():
-        raise ParticipantError("A referral needs the person's first and last name")
-    if team is not None and team.service_id != service.pk:
-        raise ParticipantError(f"Team {team.name} does not belong to {service.name}")
-    if specialist is not None and team is not None and specialist.team_id != team.pk:
-        raise ParticipantError(f"{specialist} is not a member of {team.name}")
-    if referral_date > timezone.localdate():
-        raise ParticipantError("Referral date must be today or in the past")
-    unknown = set(details) - set(Participant.PERSONAL_FIELDS) - {"employment_status"}
-    if unknown:
-        raise ParticipantError(f"Unknown participant fields: {', '.join(sorted(unknown))}")
-    _clean_identifiers(details)
-    duplicates = find_possible_duplicates(
-        nhs_number=details.get("nhs_number", ""),
-        given_name=given_name,
-        family_name=family_name,
-        date_of_birth=details.get("date_of_birth"),
+    details = check_referral(
+        {
+            "source": source,
+            "referral_date": referral_date,
+            "given_name": given_name,
+            "family_name": family_name,
+            "team": team,
+            "specialist": specialist,
+            **details,
+        },
+        service,
     )
-    participant = Participant.objects.create(
+    participant = Participant(
         service=service,
         team=team,
         specialist=specialist,
         given_name=given_name.strip(),
         family_name=family_name.strip(),
-        possible_duplicate_of=duplicates[0] if duplicates else None,
         **details,
     )
+    flag_possible_duplicates([participant])
+    participant.save()
     referral = Referral.objects.create(
         participant=participant,
         source=source,
@@ -188,6 +281,81 @@ def self_refer(*, service: Service, request: HttpRequest | None = None, **answer
         request=request,
         **answers,
     )
+
+
+BULK_BATCH = 1_000  # rows a bulk action writes per INSERT statement
+
+
+@transaction.atomic
+def refer_many(
+    *,
+    by: User | None,
+    service: Service,
+    people: Sequence[Mapping[str, Any]],
+    numbers: Sequence[int] | None = None,
+    how: str = "",
+    actor_label: str | None = None,
+) -> list[Participant]:
+    """Refer many people at once, as ``refer_participant`` refers one: the same checks
+    (``check_referral``), the same duplicate flag (``flag_possible_duplicates``) and the same "create"
+    audit event for each person, in a handful of statements rather than four per person.
+
+    Each of ``people`` holds ``refer_participant``'s arguments (``source``, ``referral_date``, the names,
+    ``team``, ``specialist``, the referrer and ``notes``, then any of the person's details). If any is bad
+    nothing is written and ``BulkRejected`` names every bad row, numbered by ``numbers`` (a file's rows) or
+    from 1. ``how`` replaces "entered by staff" in the audit summary (for example "imported from ...")."""
+    numbers = list(numbers) if numbers is not None else list(range(1, len(people) + 1))
+    cleaned: dict[int, dict[str, Any]] = {}
+
+    def check(number: int, values: Mapping[str, Any]) -> None:
+        cleaned[number] = check_referral(values, service)
+
+    bulk.check_rows(zip(numbers, people, strict=True), check, ParticipantError, "given_name")
+    records = [
+        Participant(
+            service=service,
+            team=values.get("team"),
+            specialist=values.get("specialist"),
+            given_name=values["given_name"].strip(),
+            family_name=values["family_name"].strip(),
+            **cleaned[number],
+        )
+        for number, values in zip(numbers, people, strict=True)
+    ]
+    flag_possible_duplicates(records)
+    Participant.objects.bulk_create(records, batch_size=BULK_BATCH)
+    flag_duplicates_within(records)
+    referrals = [
+        Referral(
+            participant=person,
+            source=values["source"],
+            referrer_name=values.get("referrer_name", ""),
+            referrer_organisation=values.get("referrer_organisation", ""),
+            referral_date=values["referral_date"],
+            route=Referral.Route.STAFF,
+            notes=values.get("notes", ""),
+            created_by=by,
+        )
+        for person, values in zip(records, people, strict=True)
+    ]
+    Referral.objects.bulk_create(referrals, batch_size=BULK_BATCH)
+    how = how or Referral.Route.STAFF.label.lower()
+    bulk.audit_many(
+        by,
+        (
+            bulk.Event(
+                A.CREATE,
+                "participant",
+                person.pk,
+                person.pk,
+                service.pk,
+                f"Referred ({referral.get_source_display()}, {how})",
+            )
+            for person, referral in zip(records, referrals, strict=True)
+        ),
+        actor_label=actor_label,
+    )
+    return records
 
 
 EDITABLE_FIELDS: tuple[str, ...] = (*Participant.PERSONAL_FIELDS, "employment_status")

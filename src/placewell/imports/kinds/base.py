@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from placewell.accounts.bulk import BulkRejected, RowError
 from placewell.accounts.models import AuditEvent
 from placewell.imports.columns import CellError, Spec, text_of
 from placewell.imports.models import ExternalRecord, ImportJob, Kind, Outcome
@@ -82,6 +83,7 @@ class Importer(ABC):
 
     spec: ClassVar[Spec]
     model: ClassVar[type[models.Model]]
+    bulk_columns: ClassVar[dict[str, str]] = {}  # the owning app's bulk action's names for the file's columns
 
     def __init__(self, *, service: Service, by: User | None, job: ImportJob | None = None) -> None:
         self.service = service
@@ -142,7 +144,13 @@ class Importer(ABC):
     def write(self, rows: Sequence[Row]) -> None:
         """Write one checked chunk (the caller holds the transaction), then record each row's mapping."""
         changed = [r for r in rows if r.outcome in {Outcome.CREATED, Outcome.UPDATED}]
-        self.write_rows(changed)
+        try:
+            self.write_rows(changed)
+        except BulkRejected as exc:  # the owning app's bulk action refused rows: name them by file column
+            raise BulkRejected(
+                RowError(e.row, self.bulk_columns.get(e.column, e.column), e.value, e.message)
+                for e in exc.rows
+            ) from exc
         self._keep_mappings(rows)
 
     @abstractmethod

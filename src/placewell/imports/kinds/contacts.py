@@ -3,25 +3,24 @@
 Each row names its participant by the person's old id (``participant_external_id``, from a referrals or
 participants import) or by Placewell's record number (``participant_reference``). The rules are
 ``casework.services``' own: ``ensure_open`` (no new contacts for a closed or erased record) and
-``_check_contact`` (a past date and time, 1 to 480 minutes, mode, place, whom and purposes from their
-lists). New contacts are written with ``bulk_create``; the audit log gets one event per person for each
-import, naming how many contacts were added, where ``record_contact`` writes one per contact. A changed row
-goes through ``change_contact``, which keeps the values before and after and audits the change.
+``check_contact`` (a past date and time, 1 to 480 minutes, mode, place, whom and purposes from their
+lists), run on the preview too. New contacts are written through ``casework.services.record_contacts``,
+a chunk of rows at a time, which checks them again and writes one audit event per person naming how many
+contacts were added. A changed row goes through ``change_contact``, which keeps the values before and
+after and audits the change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Count
-
 from placewell.casework import choices
 from placewell.casework._common import CaseworkError
 from placewell.casework.models import Contact
-from placewell.casework.services import _check_contact, _whom_flags, change_contact, ensure_open
+from placewell.casework.services import change_contact, check_contact, ensure_open, record_contacts
 from placewell.imports import columns as c
-from placewell.imports.kinds.base import CHUNK_ROWS, A, Importer, Problems, Row
-from placewell.imports.models import ExternalRecord, Kind, Outcome
+from placewell.imports.kinds.base import Importer, Problems, Row
+from placewell.imports.models import Kind, Outcome
 
 PARTICIPANT_ID = c.Column(
     "participant_external_id",
@@ -166,7 +165,7 @@ class ContactImporter(Importer):
             try:
                 if row.outcome == Outcome.CREATED:
                     ensure_open(person, "new contacts")
-                _check_contact(values)
+                check_contact(values)
             except CaseworkError as exc:
                 problems.add(row, exc.field or "participant_external_id", str(exc))
                 continue
@@ -217,36 +216,15 @@ class ContactImporter(Importer):
                         raise
                 row.extra["object"] = contact
                 continue
-            contact = Contact(
-                participant=row.extra["participant"],
-                happened_at=values["happened_at"],
-                duration_minutes=int(values["duration_minutes"]),  # type: ignore[call-overload]
-                mode=values["mode"],
-                place=values["place"],
-                purposes=list(dict.fromkeys(values["purposes"])),  # type: ignore[call-overload]
-                note=str(values["note"]).strip(),
-                recorded_by=self.by,
-                **_whom_flags(values["whom"]),  # type: ignore[arg-type]
-            )
-            row.extra["object"] = contact
-            new.append(contact)
-        Contact.objects.bulk_create(new, batch_size=CHUNK_ROWS)
-
-    def finish(self) -> None:
-        """One audit event per person for the contacts this import added, counted from the import's own map
-        (``ExternalRecord.participant_id``) in the database, so memory does not grow with the file."""
-        added = (
-            ExternalRecord.objects.filter(job=self.job, kind=self.spec.kind, outcome=Outcome.CREATED)
-            .values("participant_id")
-            .annotate(n=Count("pk"))
-            .order_by("participant_id")
-            .values_list("participant_id", "n")
+            new.append(row)
+        if not new:
+            return
+        added = record_contacts(
+            by=self.by,
+            contacts=[{**row.extra["values"], "participant": row.extra["participant"]} for row in new],
+            numbers=[row.number for row in new],
+            how=f"imported from {self.source_label}",
+            actor_label=self.actor_label,
         )
-        for participant_id, n in added.iterator(chunk_size=CHUNK_ROWS):
-            self.audit(
-                A.CREATE,
-                "contact",
-                "",
-                f"Imported {n} contact{'s' if n != 1 else ''} from {self.source_label}",
-                participant_id=participant_id,
-            )
+        for row, contact in zip(new, added, strict=True):
+            row.extra["object"] = contact

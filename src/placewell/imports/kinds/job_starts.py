@@ -4,15 +4,17 @@ The rules are ``placements.services.record_job_start``'s, row by row: an open re
 2020 group, an employer (or self-employment), hours above 0 and at most 100 a week, pay above £0 and at most
 £500 an hour, a start date today or earlier and not before the person was referred; and an end date, where
 given, on or after the start and today or earlier, with its reason (``end_job``'s rules). The competitive check
-is ``placements.competitive.check`` itself. New job starts are written with ``bulk_create`` and each gets the
-audit event the action writes; a person receiving support who starts a current job moves to "in work" through
-``participants.services.record_in_work``, as the action does.
+is ``placements.competitive.check`` itself. These checks run on the preview too, naming the file's
+columns; new job starts are then written through ``placements.services.record_job_starts``, a chunk of rows
+at a time, which checks them again with ``record_job_start``'s own validators, writes each job's audit event
+and moves a person receiving support who starts a current job to "in work", as the single action does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import ClassVar
 
 from django.db.models import Min
 from django.utils import timezone
@@ -20,15 +22,26 @@ from django.utils import timezone
 from placewell.casework import soc
 from placewell.employers.models import Employer
 from placewell.imports import columns as c
-from placewell.imports.kinds.base import CHUNK_ROWS, A, Importer, Problems, Row
+from placewell.imports.kinds.base import A, Importer, Problems, Row
 from placewell.imports.kinds.contacts import PARTICIPANT_ID, PARTICIPANT_REF, find_participants
 from placewell.imports.models import ExternalRecord, Kind, Outcome
-from placewell.participants import services as participant_actions
 from placewell.participants.models import Referral, Status
 from placewell.placements import competitive
 from placewell.placements.models import ContractType, EndReason, JobStart
-from placewell.placements.services import MAX_HOURLY, MAX_HOURS, end_job
+from placewell.placements.services import MAX_HOURLY, MAX_HOURS, end_job, record_job_starts
 
+BULK_FIELDS = (
+    "employer",
+    "employer_name",
+    "job_title",
+    "started_on",
+    "hours",
+    "hourly_pay",
+    "contract_type",
+    "self_employed",
+    "open_to_anyone",
+    "through_service",
+)
 SOC_CHOICES = tuple((g.code, g.title) for g in soc.groups() if g.level == "sub-major")
 
 
@@ -38,6 +51,10 @@ def _long(day: object) -> str:
 
 class JobStartImporter(Importer):
     model = JobStart
+    bulk_columns: ClassVar[dict[str, str]] = {
+        "participant": "participant_external_id",
+        "reason": "end_reason",
+    }
     spec = c.Spec(
         kind=Kind.JOB_STARTS,
         title="Job starts",
@@ -282,32 +299,32 @@ class JobStartImporter(Importer):
         for row in rows:
             if row.outcome == Outcome.UPDATED:
                 self._update(row)
-                continue
-            job = JobStart(
-                participant=row.extra["participant"],
-                ended_on=row.values.get("ended_on"),
-                end_reason=row.values.get("end_reason", ""),
-                end_note=row.values.get("end_note", ""),
-                created_by=self.by,
-                **self._fields(row),
+            else:
+                new.append(row)
+        if not new:
+            return
+        jobs = []
+        for row in new:
+            fields = self._fields(row)
+            jobs.append(
+                {
+                    **{k: fields[k] for k in BULK_FIELDS},
+                    "participant": row.extra["participant"],
+                    "soc_code": fields["soc"],
+                    "ended_on": row.values.get("ended_on"),
+                    "end_reason": row.values.get("end_reason", ""),
+                    "end_note": row.values.get("end_note", ""),
+                }
             )
+        added = record_job_starts(
+            by=self.by,
+            jobs=jobs,
+            numbers=[row.number for row in new],
+            how=f"imported from {self.source_label}",
+            actor_label=self.actor_label,
+        )
+        for row, job in zip(new, added, strict=True):
             row.extra["object"] = job
-            new.append((row, job))
-        JobStart.objects.bulk_create([job for _, job in new], batch_size=CHUNK_ROWS)
-        moved: set[int] = set()
-        for row, job in new:
-            person = row.extra["participant"]
-            verdict = "competitive" if job.competitive else "not competitive"
-            self.audit(
-                A.CREATE,
-                "job_start",
-                job.pk,
-                f"Recorded a job start ({verdict}), imported from {self.source_label}",
-                participant_id=person.pk,
-            )
-            if job.ended_on is None and person.status == Status.ACTIVE and person.pk not in moved:
-                participant_actions.record_in_work(by=self.by, participant=person)  # type: ignore[arg-type]
-                moved.add(person.pk)
 
     def _update(self, row: Row) -> None:
         job: JobStart = row.extra["job"]

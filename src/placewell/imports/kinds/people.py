@@ -5,18 +5,15 @@ does; a participants file brings in the details of people already referred (foun
 system, or by Placewell's record number in ``reference``) and may create new people too, with the referral
 columns filled in.
 
-``refer_participant`` works one person at a time (a duplicate search and four inserts each), which would make
-a 100,000-row file take hours, so new people are written here in bulk with the same rules: the referral
-source from its choices, both names, the team in the service and the specialist in the team, a referral date
-today or earlier, NHS and National Insurance numbers checked, and a possible duplicate (same NHS number, or
-same names and date of birth, in any service) flagged on the new record. Each new person gets the same audit
-event the action writes. Changes to people already known go through ``participants.services.update_details``
-and ``assign``, one person at a time, so they are audited field by field as any edit is.
+New people are referred through ``participants.services.refer_many``, the bulk form of
+``refer_participant``: the same checks, the same duplicate flag and the same audit event for each person, a
+chunk of rows at a time. The importer's own checks run first, on the preview too, and name the file's
+columns. Changes to people already known go through ``participants.services.update_details`` and
+``assign``, one person at a time, so they are audited field by field as any edit is.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -25,7 +22,7 @@ from django.utils import timezone
 
 from placewell.accounts.models import Role, Team, User
 from placewell.imports import columns as c
-from placewell.imports.kinds.base import CHUNK_ROWS, PEOPLE_KINDS, A, Importer, Problems, Row
+from placewell.imports.kinds.base import PEOPLE_KINDS, A, Importer, Problems, Row
 from placewell.imports.models import ERASED, ExternalRecord, Kind, Outcome
 from placewell.participants import choices
 from placewell.participants import services as participant_actions
@@ -212,6 +209,7 @@ REFERENCE = c.Column(
 class _PeopleImporter(Importer):
     model = Participant
     creates_with_referral: ClassVar[bool] = True
+    bulk_columns: ClassVar[dict[str, str]] = {"source": "referral_source", "notes": "referral_notes"}
 
     # Checks ------------------------------------------------------------------------------------------
 
@@ -356,90 +354,34 @@ class _PeopleImporter(Importer):
                 self._update(row)
 
     def _create(self, rows: Sequence[Row]) -> None:
-        people = []
-        for row in rows:
-            details = {k: row.values[k] for k in DETAIL_FIELDS if row.values.get(k) not in (None, "", [])}
-            details["given_name"] = row.values["given_name"].strip()
-            details["family_name"] = row.values["family_name"].strip()
-            people.append(
-                Participant(
-                    service=self.service,
-                    team=row.extra.get("team"),
-                    specialist=row.extra.get("specialist"),
-                    **details,
-                )
-            )
-        self._flag_duplicates(people)
-        Participant.objects.bulk_create(people, batch_size=CHUNK_ROWS)
-        self._flag_duplicates_within(people)
-        referrals = [
-            Referral(
-                participant=person,
-                source=row.values["referral_source"],
-                referrer_name=row.values.get("referrer_name", ""),
-                referrer_organisation=row.values.get("referrer_organisation", ""),
-                referral_date=row.values["referral_date"],
-                route=Referral.Route.STAFF,
-                notes=row.values.get("referral_notes", ""),
-                created_by=self.by,
-            )
-            for row, person in zip(rows, people, strict=True)
-        ]
-        Referral.objects.bulk_create(referrals, batch_size=CHUNK_ROWS)
-        for row, person, referral in zip(rows, people, referrals, strict=True):
-            row.extra["object"] = person
-            self.audit(
-                A.CREATE,
-                "participant",
-                person.pk,
-                f"Referred ({referral.get_source_display()}, imported from {self.source_label})",
-                participant_id=person.pk,
-            )
-
-    def _flag_duplicates(self, people: list[Participant]) -> None:
-        """``possible_duplicate_of`` as ``find_possible_duplicates`` sets it: the same NHS number, or the same
-        names (ignoring case) and date of birth, on a record not erased, in any service."""
-        numbers = {p.nhs_number for p in people if p.nhs_number}
-        births = {p.date_of_birth for p in people if p.date_of_birth}
-        if not numbers and not births:
-            return
-        by_number: dict[str, int] = {}
-        by_name: dict[tuple[str, str, dt.date], int] = {}
-        found = (
-            Participant.objects.exclude(status=Status.ERASED)
-            .filter(Q(nhs_number__in=numbers) | Q(date_of_birth__in=births))
-            .order_by("family_name", "given_name", "id")
-            .values_list("pk", "nhs_number", "given_name", "family_name", "date_of_birth")
+        people = participant_actions.refer_many(
+            by=self.by,
+            service=self.service,
+            people=[self._referral(row) for row in rows],
+            numbers=[row.number for row in rows],
+            how=f"imported from {self.source_label}",
+            actor_label=self.actor_label,
         )
-        for pk, number, given, family, born in found.iterator(chunk_size=CHUNK_ROWS):
-            if number:
-                by_number.setdefault(number, pk)
-            if born:
-                by_name.setdefault((given.lower(), family.lower(), born), pk)
-        for p in people:
-            match = by_number.get(p.nhs_number) if p.nhs_number else None
-            if match is None and p.date_of_birth:
-                match = by_name.get((p.given_name.lower(), p.family_name.lower(), p.date_of_birth))
-            p.possible_duplicate_of_id = match
+        for row, person in zip(rows, people, strict=True):
+            row.extra["object"] = person
 
     @staticmethod
-    def _flag_duplicates_within(people: list[Participant]) -> None:
-        seen: dict[object, int] = {}
-        flagged = []
-        for p in people:
-            keys = [
-                k
-                for k in (p.nhs_number, (p.given_name.lower(), p.family_name.lower(), p.date_of_birth))
-                if k and (not isinstance(k, tuple) or k[2])
-            ]
-            earlier = next((seen[k] for k in keys if k in seen), None)
-            if earlier is not None and p.possible_duplicate_of_id is None:
-                p.possible_duplicate_of_id = earlier
-                flagged.append(p)
-            for k in keys:
-                seen.setdefault(k, p.pk)
-        if flagged:
-            Participant.objects.bulk_update(flagged, ["possible_duplicate_of"])
+    def _referral(row: Row) -> dict[str, object]:
+        """The row as ``refer_many``'s arguments: the referral, the team and specialist, and the details."""
+        v = row.values
+        details = {k: v[k] for k in DETAIL_FIELDS if v.get(k) not in (None, "", [])}
+        return {
+            **details,
+            "source": v["referral_source"],
+            "referral_date": v["referral_date"],
+            "given_name": v["given_name"],
+            "family_name": v["family_name"],
+            "team": row.extra.get("team"),
+            "specialist": row.extra.get("specialist"),
+            "referrer_name": v.get("referrer_name", ""),
+            "referrer_organisation": v.get("referrer_organisation", ""),
+            "notes": v.get("referral_notes", ""),
+        }
 
     def _update(self, row: Row) -> None:
         person: Participant = row.extra["participant"]
