@@ -180,7 +180,7 @@ def _load(n: int) -> int:
                     )
         with raw.copy(
             "COPY accounts_auditevent (at, actor_id, actor_label, action, record_type, record_id, participant_id,"
-            " service_id, summary, changes) FROM STDIN"
+            " service_id, summary, changes, chain_prev, chain_hash) FROM STDIN"
         ) as copy:
             for pid, sid, status, closed in rows:
                 if pid not in started:
@@ -197,6 +197,8 @@ def _load(n: int) -> int:
                         service.pk,
                         "Support started",
                         json.dumps({"status": ["agreed", "active"]}),
+                        "",  # no audit chain on bulk-loaded benchmark events
+                        "",
                     )
                 )
                 if status == Status.CLOSED:
@@ -212,6 +214,8 @@ def _load(n: int) -> int:
                             service.pk,
                             "Closed",
                             json.dumps({"status": ["active", "closed"]}),
+                            "",  # no audit chain on bulk-loaded benchmark events
+                            "",
                         )
                     )
         n_eng = n * ENGAGEMENTS_PER

@@ -108,11 +108,15 @@ def test_downloads_are_audited(client_as, world, data) -> None:  # type: ignore[
     assert "Contacts and how they happened" in event.summary
 
 
-DASHBOARD_QUERIES = 25
-EVIDENCE_QUERIES = 23  # re-engagement: one pass over the contacts (was two queries)
+# Working the figures out (no stored summary yet): 25 and 23 queries, plus 5 to look for a stored summary and
+# keep the one worked out (a read, then a savepoint, an update, an insert and its release). Reading a stored
+# summary is tests/insight/test_summaries.py's contract.
+DASHBOARD_QUERIES = 25 + 5
+EVIDENCE_QUERIES = 23 + 5  # re-engagement: one pass over the contacts (was two queries)
 
 
 def test_query_counts_are_a_contract(client_as, world, data, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    from placewell.insight.models import Summary
     from tests.casework.conftest import supported
 
     client = client_as("mandy")
@@ -122,6 +126,7 @@ def test_query_counts_are_a_contract(client_as, world, data, django_assert_num_q
         client.get("/insight/evidence/", PERIOD)
     for _ in range(3):  # more people, same number of queries
         supported(world, started=__import__("datetime").date(2027, 3, 10), specialist=world.charlie)
+    Summary.objects.all().delete()
     with django_assert_num_queries(DASHBOARD_QUERIES):
         client.get("/insight/", PERIOD)
     with django_assert_num_queries(EVIDENCE_QUERIES):

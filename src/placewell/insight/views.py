@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from placewell.accounts import audit
 from placewell.accounts.models import AuditEvent
-from placewell.insight import access, charts, dashboards, mi
+from placewell.insight import access, charts, dashboards, mi, summaries
 from placewell.insight.scope import Period, Scope, default_period
 from placewell.insight.suppression import suppress_chart, suppress_figures
 from placewell.insight.tables import Chart
@@ -83,17 +83,19 @@ def _filters(request: HttpRequest, *, by_person: bool = True) -> Filters:
     return Filters(Scope(service, team, specialist), period, choices, errors)
 
 
-def _charts(filters: Filters, keys: list[str] | None = None) -> list[Chart]:
-    built = [dashboards.CHARTS[k](filters.scope, filters.period) for k in (keys or list(dashboards.CHARTS))]
+def _charts(filters: Filters, keys: list[str] | None = None) -> tuple[list[Chart], summaries.Figures]:
+    """The charts (from the stored summary when it is fresh), suppressed for evaluators."""
+    found = summaries.dashboard(filters.scope, filters.period)
+    built = [c for c in found.items if keys is None or c.key in keys]
     if filters.choices.suppress:
         built = [suppress_chart(c) for c in built]
-    return built
+    return built, found
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
-    built = _charts(filters)
+    built, found = _charts(filters)
     return render(
         request,
         "insight/dashboard.html",
@@ -101,6 +103,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "f": filters,
             "charts": [(c, charts.render(c)) for c in built],
             "query": filters.query(),
+            "as_at": found.as_at_text,
+            "no_data": not any(c.kind == "count" and c.value for ch in built for _, r in ch.rows for c in r),
         },
     )
 
@@ -128,10 +132,12 @@ def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
     if chart not in dashboards.CHARTS:
         raise Http404("No such chart")
     filters = _filters(request)
-    built = _charts(filters, [chart])[0]
+    charts_found, found = _charts(filters, [chart])
+    built = charts_found[0]
     _audit_export(request, filters, built.title)
     response, writer = _csv_response(f"{chart}-{filters.period.start}-{filters.period.end}.csv")
     writer.writerow([f"{built.title}: {filters.scope.label}, {filters.period}"])
+    writer.writerow([f"{found.as_at_text}."])
     writer.writerow([f"Definition: {built.definition}"])
     if filters.choices.suppress:
         writer.writerow(
@@ -148,22 +154,28 @@ def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
 @login_required
 def evidence(request: HttpRequest) -> HttpResponse:
     filters = _filters(request, by_person=False)
-    figures = _figures(filters)
-    return render(
-        request, "insight/evidence.html", {"f": filters, "figures": figures, "query": filters.query()}
-    )
+    figures, found = _figures(filters)
+    context = {
+        "f": filters,
+        "figures": figures,
+        "query": filters.query(),
+        "as_at": found.as_at_text,
+        "no_data": not any(f.n for f in figures),
+    }
+    return render(request, "insight/evidence.html", context)
 
 
-def _figures(filters: Filters) -> list[mi.Figure]:
-    s, p = filters.scope, filters.period
-    figures = mi.evidence(s.service, p.start, p.end, team=s.team, specialist=s.specialist)
-    return suppress_figures(figures) if filters.choices.suppress else figures
+def _figures(filters: Filters) -> tuple[list[mi.Figure], summaries.Figures]:
+    """The MI evidence (from the stored summary when it is fresh), suppressed for evaluators."""
+    found = summaries.evidence(filters.scope, filters.period)
+    figures = found.items
+    return (suppress_figures(figures) if filters.choices.suppress else figures), found
 
 
 @login_required
 def evidence_csv(request: HttpRequest) -> HttpResponse:
     filters = _filters(request, by_person=False)
-    figures = _figures(filters)
+    figures, found = _figures(filters)
     _audit_export(request, filters, "MI evidence")
     response, writer = _csv_response(f"mi-evidence-{filters.period.start}-{filters.period.end}.csv")
     writer.writerow(["key", "figure", "value", "unit", "based on", "definition"])
@@ -172,4 +184,7 @@ def evidence_csv(request: HttpRequest) -> HttpResponse:
         writer.writerow([f.key, f.label, value, f.unit, "" if f.suppressed else f.n, f.definition])
         for reason, n in f.breakdown:
             writer.writerow([f"{f.key}.reason", reason, "fewer than 5" if n is None else n, "people", "", ""])
+    writer.writerow(
+        ["figures_as_at", timezone.localtime(found.as_at).isoformat(timespec="minutes"), "", "", "", ""]
+    )
     return response

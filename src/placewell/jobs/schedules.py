@@ -89,6 +89,15 @@ PLANNED = [
         admin_only=True,
     ),
 ]
+PLANNED.append(
+    Planned(
+        "MI_SUMMARIES",
+        "MI summaries",
+        "placewell.insight.summaries.refresh_scheduled",
+        "Works out the MI dashboard and MI evidence again for each service and for every view looked at in the "
+        "last two weeks, so the MI pages read stored figures.",
+    )
+)
 BY_NAME = {p.name: p for p in PLANNED}
 
 

@@ -345,7 +345,10 @@ PLACEWELL_SCHEDULES = {
     "IMPORT_UPLOADS": env_str("PLACEWELL_CRON_IMPORT_UPLOADS", "15 * * * *"),  # hourly
     "HEARTBEAT": "* * * * *",
     "MESSAGES": env_str("PLACEWELL_CRON_MESSAGES", "*/5 * * * *"),  # reminders, morning texts, retries
+    "MI_SUMMARIES": env_str("PLACEWELL_CRON_MI_SUMMARIES", "*/15 * * * *"),  # MI dashboard and evidence
 }
+# A stored MI figure older than this is worked out again when a page asks for it (insight.summaries).
+PLACEWELL_MI_SUMMARY_MAX_AGE_MINUTES = env_int("PLACEWELL_MI_SUMMARY_MAX_AGE_MINUTES", 30, minimum=1)
 for _key, _cron in list(PLACEWELL_SCHEDULES.items()):
     PLACEWELL_SCHEDULES[_key] = "" if _cron.strip().lower() in {"", "off"} else " ".join(_cron.split())
     if PLACEWELL_SCHEDULES[_key] and (
