@@ -45,7 +45,7 @@ def _event(appt: Appointment, host: str) -> Event:
     event.add("summary", f"Appointment with {initials(appt)}")
     where = (
         appt.venue.name
-        if appt.place_kind == PlaceKind.VENUE and appt.venue_id
+        if appt.place_kind == PlaceKind.VENUE and appt.venue is not None
         else appt.get_place_kind_display()
     )
     event.add("location", where)

@@ -84,6 +84,8 @@ def load_appointments(rng: random.Random, progress: Callable[[str], None]) -> No
             .select_related("team", "service")
             .order_by("pk")
         )
+        if specialist.team is None:  # not reached: the query keeps specialists with a team
+            continue
         venues = _venues(specialist.team)
         ahead, behind = _slots(today, 1), _slots(today, -1)
         for person in people:

@@ -60,9 +60,9 @@ def diary(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("specialist", "")
     if wanted.isdigit() and has_perm(user, Perm.VIEW_TEAM_CASELOADS):
         colleagues = (
-            User.objects.filter(team__service_id=user.service_id)
+            User.objects.filter(team__service=user.service_id)
             if user.role == Role.SERVICE_MANAGER
-            else User.objects.filter(team_id=user.team_id)
+            else User.objects.filter(team=user.team_id)
         )
         whose = colleagues.filter(pk=int(wanted), team__isnull=False).first() or user
     week = request.GET.get("view") == "week"
@@ -109,18 +109,18 @@ def team(request: HttpRequest) -> HttpResponse:
     if user.role == Role.SERVICE_MANAGER and request.GET.get("team"):
         from placewell.accounts.models import Team
 
-        found = Team.objects.filter(pk=request.GET["team"], service_id=user.service_id).first()
+        found = Team.objects.filter(pk=request.GET["team"], service=user.service_id).first()
         team_id = found.pk if found else None
     teams: list[Any] = []
     if user.role == Role.SERVICE_MANAGER:
         from placewell.accounts.models import Team
 
-        teams = list(Team.objects.filter(service_id=user.service_id).order_by("name"))
+        teams = list(Team.objects.filter(service=user.service_id).order_by("name"))
         if team_id is None and teams:
             team_id = teams[0].pk
     staff = list(
         User.objects.filter(
-            team_id=team_id, is_active=True, role__in=[Role.SPECIALIST, Role.TEAM_LEADER]
+            team=team_id, is_active=True, role__in=[Role.SPECIALIST, Role.TEAM_LEADER]
         ).order_by("first_name", "last_name")
     )
     day = _day(request)

@@ -78,16 +78,15 @@ def attendance(services: Any, start: dt.datetime, end: dt.datetime) -> tuple[dic
         starts_at__lt=end,
         status__in=[Status.ATTENDED, Status.DID_NOT_ATTEND],
     )
-    counts = {
-        "a": Count("id", filter=Q(status=Status.ATTENDED)),
-        "m": Count("id", filter=Q(status=Status.DID_NOT_ATTEND)),
-    }
+    attended = Count("id", filter=Q(status=Status.ATTENDED))
+    missed = Count("id", filter=Q(status=Status.DID_NOT_ATTEND))
     by_specialist = {
-        r["specialist_id"]: (r["a"], r["m"]) for r in base.values("specialist_id").annotate(**counts)
+        r["specialist_id"]: (r["a"], r["m"])
+        for r in base.values("specialist_id").annotate(a=attended, m=missed)
     }
     by_team = {
         r["participant__team_id"]: (r["a"], r["m"])
-        for r in base.values("participant__team_id").annotate(**counts)
+        for r in base.values("participant__team_id").annotate(a=attended, m=missed)
     }
     return by_specialist, by_team
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -60,8 +60,10 @@ class BookForm(WhenForm):
         super().__init__(*args, **kwargs)
         self.staff = {str(s.pk): s for s in staff}
         self.venues = {str(v.pk): v for v in venues}
-        self.fields["specialist"].choices = [(k, s.get_full_name() or str(s)) for k, s in self.staff.items()]
-        self.fields["venue"].choices = [("", "Select a venue")] + [
+        cast("forms.ChoiceField", self.fields["specialist"]).choices = [
+            (k, s.get_full_name() or str(s)) for k, s in self.staff.items()
+        ]
+        cast("forms.ChoiceField", self.fields["venue"]).choices = [("", "Select a venue")] + [
             (k, v.name) for k, v in self.venues.items()
         ]
         self.fields["specialist"].error_messages["required"] = "Select who the appointment is with"

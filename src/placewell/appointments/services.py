@@ -114,7 +114,7 @@ def _check_clash(specialist: User, starts_at: dt.datetime, ends_at: dt.datetime,
     clash = (
         Appointment.objects.select_for_update()
         .filter(specialist=specialist, status=Status.BOOKED, starts_at__lt=ends_at, ends_at__gt=starts_at)
-        .exclude(pk=exclude)
+        .exclude(pk__in=[] if exclude is None else [exclude])
         .order_by("starts_at")
         .first()
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.models import Role, User
 from placewell.accounts.policy import Perm, has_perm
 from placewell.appointments import services
@@ -42,7 +43,7 @@ def appointment_for(request: HttpRequest, pk: int, perm: Perm = Perm.VIEW_PARTIC
 def team_staff(team_id: int | None) -> list[User]:
     return list(
         User.objects.filter(
-            team_id=team_id, is_active=True, role__in=[Role.SPECIALIST, Role.TEAM_LEADER]
+            team=team_id, is_active=True, role__in=[Role.SPECIALIST, Role.TEAM_LEADER]
         ).order_by("first_name", "last_name")
     )
 
@@ -51,7 +52,7 @@ def team_staff(team_id: int | None) -> list[User]:
 def book(request: HttpRequest, pk: int) -> HttpResponse:
     p = get_participant(request, pk, Perm.EDIT_PARTICIPANT)
     staff = team_staff(p.team_id)
-    venues = list(Venue.objects.filter(team_id=p.team_id, active=True))
+    venues = list(Venue.objects.filter(team=p.team_id, active=True))
     initial: dict[str, Any] = {"duration_minutes": 60}
     default = p.specialist_id if p.specialist_id else request.user.pk
     initial["specialist"] = str(default)
@@ -78,11 +79,11 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appt = appointment_for(request, pk)
     casework.record_read(
         by=request.user, participant=appt.participant, what="an appointment", request=request
-    )  # type: ignore[arg-type]
+    )
     return render(
         request,
         "appointments/detail.html",

@@ -17,7 +17,7 @@ from placewell.ui.forms import apply_error
 
 def _teams(user: User) -> list[Team]:
     if user.role == Role.SERVICE_MANAGER:
-        return list(Team.objects.filter(service_id=user.service_id).order_by("name"))
+        return list(Team.objects.filter(service=user.service_id).order_by("name"))
     return [user.team] if user.team_id else []  # type: ignore[list-item]
 
 
