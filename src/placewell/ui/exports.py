@@ -51,7 +51,7 @@ class SafeWriter:
             self.writerow(row)
 
 
-class SafeDictWriter(csv.DictWriter):  # type: ignore[type-arg]
+class SafeDictWriter(csv.DictWriter):
     """``csv.DictWriter`` that escapes formula cells (header names included)."""
 
     def writeheader(self) -> Any:

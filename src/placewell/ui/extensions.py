@@ -83,7 +83,7 @@ def demo_steps() -> list[DemoStep]:
     return [step for _, step in sorted(_DEMO_STEPS.values(), key=lambda item: item[0])]
 
 
-ErasureStep = Callable[..., None]  # step(participant, *, by) -> None
+ErasureStep = Callable[..., object]  # step(participant, *, by); what it returns is not used
 _ERASURE_STEPS: dict[str, ErasureStep] = {}
 
 

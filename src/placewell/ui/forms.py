@@ -206,10 +206,14 @@ def prepare_govuk_field(field: forms.Field, name: str = "") -> None:
     keep_widget = (forms.CheckboxSelectMultiple, forms.MultipleHiddenInput)
     if is_multiple_choice(field) and not isinstance(field.widget, keep_widget):
         widget = forms.CheckboxSelectMultiple(attrs=field.widget.attrs)
-        widget.choices = field.widget.choices  # type: ignore[attr-defined]
+        widget.choices = field.widget.choices
         field.widget = widget
     free_text = type(field) is forms.CharField and field.max_length is None
-    if free_text and not isinstance(field.widget, forms.PasswordInput | forms.HiddenInput):
+    if (
+        free_text
+        and isinstance(field, forms.CharField)
+        and not isinstance(field.widget, forms.PasswordInput | forms.HiddenInput)
+    ):
         limit = FREE_TEXT_LIMIT if isinstance(field.widget, forms.Textarea) else LINE_LIMIT
         field.max_length = limit
         field.validators.append(MaxLengthValidator(limit))
@@ -243,7 +247,7 @@ class GovukForm(forms.Form):
         super().full_clean()
 
 
-class GovukModelForm(forms.ModelForm):  # type: ignore[type-arg]
+class GovukModelForm(forms.ModelForm):
     """``GovukForm`` for forms that edit a model."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
