@@ -25,6 +25,7 @@ import datetime as dt
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -166,7 +167,10 @@ class Archive:
 
 def _months(later: pd.Series, earlier: pd.Series) -> pd.Series:
     days = (pd.to_datetime(later) - pd.to_datetime(earlier)).dt.days
-    return np.floor(days / DAYS_PER_MONTH).astype("Int64")
+    months = cast(
+        "pd.Series", np.floor(days / DAYS_PER_MONTH)
+    )  # numpy's stubs say ndarray; a Series stays one
+    return months.astype("Int64")
 
 
 def build_archive(

@@ -24,15 +24,18 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import DatabaseError, connections
 
 from placewell.governance import backup_crypto
+
+if TYPE_CHECKING:
+    from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 Progress = Callable[[str], None]
 SQLITE = "django.db.backends.sqlite3"
@@ -64,16 +67,21 @@ def _check_sqlite(path: Path) -> None:
         raise BackupError(f"{path} failed SQLite's integrity check: {result}")
 
 
+def _sqlite(alias: str) -> SQLiteWrapper:
+    """Django's connection to a SQLite database (the callers have checked the engine)."""
+    return cast("SQLiteWrapper", connections[alias])
+
+
 def _live_sqlite(alias: str) -> sqlite3.Connection:
     """A connection to the database file of its own, or Django's connection for an in-memory database
     (the test suite's), which must not be inside a transaction: the backup would wait on its own lock."""
-    conn = connections[alias]
+    conn = _sqlite(alias)
     if not conn.is_in_memory_db():
         return sqlite3.connect(conn.settings_dict["NAME"], timeout=20)
     if conn.in_atomic_block:
         raise BackupError("An in-memory database cannot be backed up from inside a transaction")
     conn.ensure_connection()
-    return conn.connection  # type: ignore[no-any-return]
+    return conn.connection
 
 
 def _pages(progress: Progress) -> Callable[[int, int, int], None]:
@@ -98,7 +106,7 @@ def backup_sqlite(target: Path, *, alias: str = "default", progress: Progress = 
         dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, without -wal and -shm beside it
     finally:
         dest.close()
-        if not connections[alias].is_in_memory_db():
+        if not _sqlite(alias).is_in_memory_db():
             live.close()
     _check_sqlite(partial)
     partial.rename(target)
@@ -128,14 +136,14 @@ def restore_sqlite(
             connections[alias].close()
             live = _live_sqlite(alias)
             src.backup(live, pages=1024, progress=_pages(progress))
-            if not connections[alias].is_in_memory_db():
+            if not _sqlite(alias).is_in_memory_db():
                 live.close()
             connections[alias].close()
     finally:
         src.close()
 
 
-def _pg_args(db: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
+def _pg_args(db: Mapping[str, Any]) -> tuple[list[str], dict[str, str]]:
     args = []
     if db.get("HOST"):
         args += ["--host", str(db["HOST"])]
@@ -164,7 +172,7 @@ def _run(cmd: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{Path(cmd[0]).name} failed: {done.stderr.strip() or done.returncode}")
 
 
-def backup_postgres(target: Path, *, db: dict[str, Any] | None = None) -> Path:
+def backup_postgres(target: Path, *, db: Mapping[str, Any] | None = None) -> Path:
     db = db or settings.DATABASES["default"]
     if target.exists():
         raise BackupError(f"{target} already exists; choose a new file name")
@@ -178,7 +186,7 @@ def backup_postgres(target: Path, *, db: dict[str, Any] | None = None) -> Path:
     return target
 
 
-def restore_postgres(source: Path, *, db: dict[str, Any] | None = None) -> None:
+def restore_postgres(source: Path, *, db: Mapping[str, Any] | None = None) -> None:
     db = db or settings.DATABASES["default"]
     if not source.is_file():
         raise BackupError(f"There is no backup file at {source}")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -26,6 +26,6 @@ class ExtractForm(GovukForm):
         choices = [(str(pk), name) for pk, name in services]
         if len(choices) > 1:
             choices.append((ALL, "All of them"))
-        self.fields["service"].choices = choices
+        cast("forms.ChoiceField", self.fields["service"]).choices = choices
         if len(choices) == 1:
             self.fields["service"].initial = choices[0][0]

@@ -39,7 +39,7 @@ def local_dates(values: pd.Series) -> pd.Series:
     return stamps.dt.tz_convert(settings.TIME_ZONE).dt.date.where(stamps.notna(), None)
 
 
-def frame(rows: list[tuple[object, ...]], names: list[str]) -> pd.DataFrame:
+def frame(rows: Sequence[tuple[object, ...]], names: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records(rows, columns=names).set_index("participant_id")
 
 

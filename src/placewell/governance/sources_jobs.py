@@ -34,7 +34,7 @@ def employer_contacts(qs: QuerySet[Participant]) -> tuple[pd.DataFrame, list[Col
 
     through = Engagement.participants.through
     rows = list(
-        through.objects.filter(participant__in=qs.values("pk"))
+        through.objects.filter(participant__in=qs.values("pk"))  # type: ignore[misc]  # django-stubs cannot see annotations on an automatic through model
         .order_by()
         .values("participant_id")
         .annotate(
