@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
 from placewell.accounts.policy import Perm
@@ -60,7 +62,11 @@ def my_plan(request: HttpRequest, pk: int) -> HttpResponse:
     p = participant_for(request, pk)
     goals = [g for g in _goals(p) if g.status == "open"]
     services.record_read(by=request.user, participant=p, what="'my plan' page", request=request)  # type: ignore[arg-type]
-    return render(request, "casework/my_plan.html", {"p": p, "goals": goals, "today": timezone.localdate()})
+    # Written for the person to keep, so in the language they asked to be written to in.
+    with translation.override("cy") if p.contact_language == "cy" else nullcontext():
+        return render(
+            request, "casework/my_plan.html", {"p": p, "goals": goals, "today": timezone.localdate()}
+        )
 
 
 @login_required

@@ -83,6 +83,13 @@ class Participant(models.Model):
     preferred_contact_method = models.CharField(
         max_length=20, choices=choices.ContactMethod.choices, blank=True
     )
+    contact_language = models.CharField(
+        "Language for letters and messages",
+        max_length=2,
+        choices=[("en", "English"), ("cy", "Welsh")],
+        default="en",
+        help_text="Messages, letters and questionnaire invitations are written in this language.",
+    )
     survey_mode = models.CharField(max_length=20, choices=choices.SurveyMode.choices, blank=True)
     survey_mode_reason = models.CharField(max_length=200, blank=True)
     nhs_number = models.CharField("NHS number", max_length=10, blank=True, db_index=True)

@@ -6,6 +6,7 @@ app_name = "public"
 
 urlpatterns = [
     path("", v.start, name="start"),
+    path("easy-read/", v.easy_read, name="easy_read"),
     path("service/", v.service, name="service"),
     path("name/", v.name, name="name"),
     path("date-of-birth/", v.date_of_birth, name="dob"),

@@ -15,10 +15,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from placewell.accounts.models import Service
 from placewell.participants import choices, services
 from placewell.participants.forms_public import (
+    CONTACT_LANGUAGES,
+    CONTACT_METHODS,
     DateOfBirthForm,
     HelpForm,
     NameForm,
@@ -81,14 +86,21 @@ def _step(request: HttpRequest, step: str, form_class: type[Any], title: str = "
 
 
 def start(request: HttpRequest) -> HttpResponse:
+    return _start(request, "participants/public/start.html")
+
+
+def easy_read(request: HttpRequest) -> HttpResponse:
+    """The start page in easy read: short sentences, one idea a line (as the agreement's easy read sheet)."""
+    return _start(request, "participants/public/start_easy_read.html")
+
+
+def _start(request: HttpRequest, template: str) -> HttpResponse:
     offered = _services()
     first = "public:service" if len(offered) != 1 else "public:name"
     if len(offered) == 1:
         _wizard(request).save("service", {"service": offered[0].pk})
     brand = {"svc": offered[0], "site_name": offered[0].name} if len(offered) == 1 else {}
-    return render(
-        request, "participants/public/start.html", {**brand, "services": offered, "first": reverse(first)}
-    )
+    return render(request, template, {**brand, "services": offered, "first": reverse(first)})
 
 
 def service(request: HttpRequest) -> HttpResponse:
@@ -96,7 +108,7 @@ def service(request: HttpRequest) -> HttpResponse:
 
 
 def name(request: HttpRequest) -> HttpResponse:
-    return _step(request, "name", NameForm, title="What is your name?")
+    return _step(request, "name", NameForm, title=gettext_lazy("What is your name?"))
 
 
 def date_of_birth(request: HttpRequest) -> HttpResponse:
@@ -148,28 +160,43 @@ def check(request: HttpRequest) -> HttpResponse:
                 email=answers["contact"].get("email", ""),
                 employment_status=answers["work"]["employment_status"],
                 about=answers["help"].get("about", ""),
+                contact_language=answers["contact"].get("contact_language") or "en",
             )
         wizard.clear()
         request.session["self_referral_service"] = svc.pk
         request.session["self_referral_contact"] = answers["contact"]["preferred_contact_method"]
         return redirect("public:done")
+    contact_url = reverse("public:contact")
     rows = [
-        ("Service", svc.name, reverse("public:service")),
-        ("Name", f"{answers['name']['given_name']} {answers['name']['family_name']}", reverse("public:name")),
-        ("Date of birth", answers["dob"]["date_of_birth"].strftime("%-d %B %Y"), reverse("public:dob")),
+        (_("Service"), svc.name, reverse("public:service")),
         (
-            "Contact me by",
-            choices.ContactMethod(answers["contact"]["preferred_contact_method"]).label,
-            reverse("public:contact"),
+            _("Name"),
+            f"{answers['name']['given_name']} {answers['name']['family_name']}",
+            reverse("public:name"),
         ),
-        ("Phone number", answers["contact"].get("phone") or "Not given", reverse("public:contact")),
-        ("Email address", answers["contact"].get("email") or "Not given", reverse("public:contact")),
+        (_("Date of birth"), date_format(answers["dob"]["date_of_birth"], "j F Y"), reverse("public:dob")),
         (
-            "In paid work",
-            "Yes" if answers["work"]["employment_status"] == choices.EmploymentStatus.IN_WORK else "No",
+            _("Contact me by"),
+            dict(CONTACT_METHODS)[answers["contact"]["preferred_contact_method"]],
+            contact_url,
+        ),
+        (_("Phone number"), answers["contact"].get("phone") or _("Not given"), contact_url),
+        (_("Email address"), answers["contact"].get("email") or _("Not given"), contact_url),
+        (
+            _("Language for letters and messages"),
+            dict(CONTACT_LANGUAGES).get(answers["contact"].get("contact_language") or "en", ""),
+            contact_url,
+        ),
+        (
+            _("In paid work"),
+            _("Yes") if answers["work"]["employment_status"] == choices.EmploymentStatus.IN_WORK else _("No"),
             reverse("public:work"),
         ),
-        ("What I would like help with", answers["help"].get("about") or "Not given", reverse("public:help")),
+        (
+            _("What I would like help with"),
+            answers["help"].get("about") or _("Not given"),
+            reverse("public:help"),
+        ),
     ]
     return render(
         request, "participants/public/check.html", {"rows": rows, "svc": svc, "site_name": svc.name}
@@ -183,11 +210,11 @@ def done(request: HttpRequest) -> HttpResponse:
         return redirect("public:start")
     method = request.session.get("self_referral_contact", "")
     how = {
-        choices.ContactMethod.PHONE: "by phone",
-        choices.ContactMethod.TEXT: "by text message",
-        choices.ContactMethod.EMAIL: "by email",
-        choices.ContactMethod.POST: "by letter",
-    }.get(method, "in the way you asked")
+        choices.ContactMethod.PHONE: _("by phone"),
+        choices.ContactMethod.TEXT: _("by text message"),
+        choices.ContactMethod.EMAIL: _("by email"),
+        choices.ContactMethod.POST: _("by letter"),
+    }.get(method, _("in the way you asked"))
     return render(
         request,
         "participants/public/done.html",

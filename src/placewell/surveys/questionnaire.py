@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from placewell.engine.measures import Instrument, get_instrument
 from placewell.engine.measures.model import UNCONFIRMED_NOTICE
@@ -28,28 +30,32 @@ LEGEND_L = "govuk-fieldset__legend--l"
 LEGEND_M = "govuk-fieldset__legend--m"
 
 PLAIN_INTRO = {
-    "swemwbs": "These questions are about your feelings and thoughts over the last 2 weeks.",
-    "eq5d5l": "These questions are about your health today.",
-    "phq8": "These questions are about how you have been feeling over the last 2 weeks.",
-    "gad7": "These questions are about worry and anxiety over the last 2 weeks.",
-    "gse": "These questions are about how you deal with problems and challenges.",
-    "job_search_self_efficacy": "These questions are about looking for work.",
-    "ons4": "These questions are about how you feel about your life. Choose a number from 0 to 10.",
-    "mskhq": "These questions are about how problems with your joints or muscles affect you.",
-    "client_experience": "These questions are about the support you get from your employment specialist.",
+    "swemwbs": gettext_lazy("These questions are about your feelings and thoughts over the last 2 weeks."),
+    "eq5d5l": gettext_lazy("These questions are about your health today."),
+    "phq8": gettext_lazy("These questions are about how you have been feeling over the last 2 weeks."),
+    "gad7": gettext_lazy("These questions are about worry and anxiety over the last 2 weeks."),
+    "gse": gettext_lazy("These questions are about how you deal with problems and challenges."),
+    "job_search_self_efficacy": gettext_lazy("These questions are about looking for work."),
+    "ons4": gettext_lazy(
+        "These questions are about how you feel about your life. Choose a number from 0 to 10."
+    ),
+    "mskhq": gettext_lazy("These questions are about how problems with your joints or muscles affect you."),
+    "client_experience": gettext_lazy(
+        "These questions are about the support you get from your employment specialist."
+    ),
 }
 """Plain-English sentences shown before each instrument; our own words, not the instruments' text."""
 
 PLAIN_TITLE = {
-    "swemwbs": "How you have been feeling",
-    "eq5d5l": "Your health today",
-    "phq8": "Your mood",
-    "gad7": "Worry and anxiety",
-    "gse": "Dealing with problems",
-    "job_search_self_efficacy": "Looking for work",
-    "ons4": "How you feel about your life",
-    "mskhq": "Your joints and muscles",
-    "client_experience": "The support you get",
+    "swemwbs": gettext_lazy("How you have been feeling"),
+    "eq5d5l": gettext_lazy("Your health today"),
+    "phq8": gettext_lazy("Your mood"),
+    "gad7": gettext_lazy("Worry and anxiety"),
+    "gse": gettext_lazy("Dealing with problems"),
+    "job_search_self_efficacy": gettext_lazy("Looking for work"),
+    "ons4": gettext_lazy("How you feel about your life"),
+    "mskhq": gettext_lazy("Your joints and muscles"),
+    "client_experience": gettext_lazy("The support you get"),
 }
 """The heading a participant sees for each instrument: what it is about in plain words, never its code.
 
@@ -79,7 +85,7 @@ class Question:
 
     def label_for(self, value: int | None) -> str:
         if value is None:
-            return "Not answered"
+            return _("Not answered")
         return next((label for v, label in self.options if v == value), str(value))
 
 
@@ -105,7 +111,7 @@ class Questionnaire:
     @property
     def plain_title(self) -> str:
         """The participant-facing heading (``PLAIN_TITLE``); "Some questions" for an instrument without one."""
-        return PLAIN_TITLE.get(self.id, "Some questions")
+        return str(PLAIN_TITLE.get(self.id, gettext_lazy("Some questions")))
 
     @property
     def wording_label(self) -> str:
@@ -153,7 +159,7 @@ def present(instrument_id: str, wording: LicensedWording | None = None) -> Quest
         instrument=instrument,
         title=use.title if use is not None else instrument.title,
         stem=use.stem if use is not None else instrument.stem,
-        intro=PLAIN_INTRO.get(instrument.id, ""),
+        intro=str(PLAIN_INTRO.get(instrument.id, "")),
         questions=tuple(questions),
         wording=use,
     )
@@ -257,7 +263,10 @@ class AnswersForm(GovukForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         for q in questions:
-            allowed = f"a whole number from {q.minimum} to {q.maximum}"
+            allowed = _("a whole number from %(minimum)s to %(maximum)s") % {
+                "minimum": q.minimum,
+                "maximum": q.maximum,
+            }
             if q.is_choice:
                 field: forms.Field = forms.TypedChoiceField(
                     label=q.wording,
@@ -266,7 +275,7 @@ class AnswersForm(GovukForm):
                     empty_value=None,
                     required=False,
                     widget=forms.RadioSelect(attrs={"legend_class": LEGEND_L if single else LEGEND_M}),
-                    error_messages={"invalid_choice": "Select one of the answers shown"},
+                    error_messages={"invalid_choice": _("Select one of the answers shown")},
                 )
             else:
                 ends = "; ".join(label for _, label in q.options)
@@ -275,12 +284,13 @@ class AnswersForm(GovukForm):
                     min_value=q.minimum,
                     max_value=q.maximum,
                     required=False,
-                    help_text=f"Enter a number from {q.minimum} to {q.maximum} ({ends})",
+                    help_text=_("Enter a number from %(minimum)s to %(maximum)s (%(ends)s)")
+                    % {"minimum": q.minimum, "maximum": q.maximum, "ends": ends},
                     widget=forms.TextInput(attrs={"inputmode": "numeric", "data-width": "3"}),
                     error_messages={
-                        "invalid": f"Enter {allowed}",
-                        "min_value": f"Enter {allowed}",
-                        "max_value": f"Enter {allowed}",
+                        "invalid": _("Enter %(allowed)s") % {"allowed": allowed},
+                        "min_value": _("Enter %(allowed)s") % {"allowed": allowed},
+                        "max_value": _("Enter %(allowed)s") % {"allowed": allowed},
                     },
                 )
                 if single:

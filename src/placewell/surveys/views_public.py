@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from placewell.surveys import services
@@ -20,11 +22,11 @@ from placewell.surveys.models import SurveyLink
 from placewell.surveys.questionnaire import AnswersForm, Page, pages, present_many, wording_missing
 
 PROBLEMS = {
-    "unknown": ("This link does not work", 404),
-    "expired": ("This link has expired", 410),
-    "used": ("You have already sent your answers", 410),
-    "closed": ("This link no longer works", 410),
-    "not_ready": ("These questions are not ready yet", 410),
+    "unknown": (gettext_lazy("This link does not work"), 404),
+    "expired": (gettext_lazy("This link has expired"), 410),
+    "used": (gettext_lazy("You have already sent your answers"), 410),
+    "closed": (gettext_lazy("This link no longer works"), 410),
+    "not_ready": (gettext_lazy("These questions are not ready yet"), 410),
 }
 
 
@@ -71,7 +73,7 @@ def _common(link: SurveyLink) -> dict[str, object]:
 
 
 @never_cache
-def start(request: HttpRequest, token: str) -> HttpResponse:
+def start(request: HttpRequest, token: str, template: str = "surveys/public/start.html") -> HttpResponse:
     try:
         link = _find(token)
     except LinkUnusable as exc:
@@ -82,7 +84,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     first = resume or len(all_pages)
     return render(
         request,
-        "surveys/public/start.html",
+        template,
         {
             **_common(link),
             "token": token,
@@ -95,6 +97,12 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
             "started": started,
         },
     )
+
+
+@never_cache
+def easy_read(request: HttpRequest, token: str) -> HttpResponse:
+    """The introduction in easy read: short sentences, one idea a line (as the agreement's easy read sheet)."""
+    return start(request, token, template="surveys/public/start_easy_read.html")
 
 
 @never_cache
@@ -198,7 +206,7 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
                     number,
                 )
             )
-    unanswered = sum(1 for s in sections if s[2] == "Not answered")
+    unanswered = sum(1 for s in sections if s[2] == _("Not answered"))
     return render(
         request,
         "surveys/public/check.html",

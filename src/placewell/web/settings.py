@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's LocaleMiddleware, for participant-facing pages only (after sessions, before common).
+    "placewell.web.language.ParticipantLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -194,7 +196,12 @@ for _role in PLACEWELL_2FA_REQUIRED_ROLES:
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
-USE_I18N = False
+USE_I18N = True
+# Participant-facing pages are offered in Welsh (placewell.web.language); staff pages stay in English.
+LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = _secure
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -1,11 +1,12 @@
 from django.urls import include, path
 
-from placewell.web import views
+from placewell.web import language, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    path("language/<str:code>/", language.switch, name="language"),
     path("accounts/", include("placewell.accounts.urls")),
     path("participants/", include("placewell.participants.urls")),
     path("casework/", include("placewell.casework.urls")),
