@@ -40,8 +40,6 @@ INSTANCE_WRITES = frozenset({"save", "delete"})
 # Temporary: these writes are being moved into the owning apps' bulk actions now. Delete each entry as soon
 # as its module no longer writes another app's models (patterns as for ``pathlib.PurePath.match``).
 TEMPORARY_CROSS_APP_WRITES: dict[str, str] = {
-    "imports/kinds/*": "bulk imports write people, contacts, employers and job starts in one all-or-nothing "
-    "transaction",
     "trials/demo_fullsize_records.py": "the full-size demo trial bulk-writes its 9,785 people's contacts, "
     "survey records and job starts",
     "trials/demo_fullsize.py": "the full-size demo trial bulk-writes its specialists' accounts",

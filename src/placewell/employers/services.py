@@ -89,7 +89,9 @@ def _log(
 EMPLOYER_FIELDS = ("name", "sector", "size", "disability_confident", "notes", "holder")
 
 
-def _check_employer(values: Mapping[str, Any], service: Service, exclude: int | None = None) -> str:
+def check_employer(values: Mapping[str, Any], service: Service, exclude: int | None = None) -> str:
+    """The rules an employer meets, added or changed by hand or by an import: raises ``EmployerError``
+    naming the field; returns the name as kept."""
     name = str(values.get("name") or "").strip()
     if not name:
         raise EmployerError("Enter the organisation name", "name")
@@ -115,7 +117,7 @@ def create_employer(
     request: HttpRequest | None = None,
     **values: Any,
 ) -> Employer:
-    name = _check_employer(values, service)
+    name = check_employer(values, service)
     employer = Employer.objects.create(
         service=service,
         name=name,
@@ -138,7 +140,7 @@ def update_employer(
     *, by: User, employer: Employer, request: HttpRequest | None = None, **values: Any
 ) -> Employer:
     merged = {f: getattr(employer, f) for f in EMPLOYER_FIELDS} | values
-    name = _check_employer(merged, employer.service, exclude=employer.pk)
+    name = check_employer(merged, employer.service, exclude=employer.pk)
     before = {f: getattr(employer, f) for f in EMPLOYER_FIELDS}
     for f in EMPLOYER_FIELDS:
         setattr(employer, f, merged[f])

@@ -358,6 +358,67 @@ def refer_many(
     return records
 
 
+REFERRAL_DETAIL_FIELDS = ("source", "referral_date", "referrer_name", "referrer_organisation", "notes")
+
+
+@transaction.atomic
+def change_referral(
+    *,
+    by: User | None,
+    participant: Participant,
+    values: Mapping[str, Any],
+    how: str = "",
+    actor_label: str | None = None,
+) -> Referral | None:
+    """Change the details of a person's first referral (``REFERRAL_DETAIL_FIELDS``; values left out stay as
+    they are), or add it if they have none and ``values`` give its source and date. Checked as a new
+    referral is; the audit names the fields changed, keeping no values. Returns the referral, or None when
+    there is none and ``values`` cannot make one. ``how`` says where the change came from ("by import 3")."""
+    given = {k: v for k, v in values.items() if v not in (None, "")}
+    unknown = set(given) - set(REFERRAL_DETAIL_FIELDS)
+    if unknown:
+        raise ParticipantError(f"These referral fields are unknown: {', '.join(sorted(unknown))}")
+    if "source" in given and given["source"] not in ReferralSource.values:
+        raise ParticipantError(f"Unknown referral source {given['source']!r}", "source")
+    if "referral_date" in given and given["referral_date"] > timezone.localdate():
+        raise ParticipantError("Referral date must be today or in the past", "referral_date")
+    referral = participant.referrals.order_by("referral_date", "id").first()
+    where = f" {how}" if how else ""
+    if referral is None:
+        if "source" not in given or "referral_date" not in given:
+            return None
+        referral = Referral.objects.create(participant=participant, created_by=by, **given)
+        audit.record(
+            by,
+            A.CREATE,
+            "referral",
+            participant.pk,
+            participant_id=participant.pk,
+            service_id=participant.service_id,
+            summary=f"Referral added{where}",
+            actor_label=actor_label,
+        )
+        return referral
+    changed = [k for k, v in given.items() if getattr(referral, k) != v]
+    if not changed:
+        return referral
+    for key in changed:
+        setattr(referral, key, given[key])
+    referral.save(update_fields=changed)
+    audit.record(
+        by,
+        A.UPDATE,
+        "referral",
+        referral.pk,
+        participant_id=participant.pk,
+        service_id=participant.service_id,
+        summary=f"Referral details changed{where}: {', '.join(changed)}".replace("_", " "),
+        changes=dict.fromkeys(changed, "changed"),
+        actor_label=actor_label,
+    )
+    return referral
+
+
 EDITABLE_FIELDS: tuple[str, ...] = (*Participant.PERSONAL_FIELDS, "employment_status")
 
 

@@ -325,6 +325,60 @@ def record_job_starts(
 
 
 @transaction.atomic
+def change_job_start(
+    *,
+    by: User | None,
+    job: JobStart,
+    values: Mapping[str, Any],
+    how: str = "",
+    actor_label: str | None = None,
+    request: HttpRequest | None = None,
+) -> JobStart:
+    """Change a job start's details (``record_job_start``'s arguments, checked as it checks them, and the
+    competitive check run again). A job already ended takes its end date, reason and note from ``values``
+    (no end date: it has not ended after all); a job not ended yet that ``values`` end is ended through
+    ``end_job``, which moves the person out of work if it was their last. ``how`` says where the change
+    came from ("by import 3")."""
+    participant = job.participant
+    if participant.status == Status.ERASED:
+        raise PlacementError("This person's data has been erased, so nothing more can be recorded.")
+    checked = check_job_start(
+        values, referred=referred_on(participant), date_of_birth=participant.date_of_birth
+    )
+    ended, reason, note = values.get("ended_on"), values.get("end_reason", ""), values.get("end_note", "")
+    if ended:
+        check_job_end(values["started_on"], ended, reason)
+    result = checked["result"]
+    job.employer, job.employer_name = values.get("employer"), checked["employer_name"]
+    job.job_title, job.soc = str(values["job_title"]).strip(), values["soc_code"]
+    job.started_on, job.hours, job.hourly_pay = values["started_on"], checked["hours"], checked["hourly_pay"]
+    job.contract_type, job.self_employed = values["contract_type"], checked["self_employed"]
+    job.open_to_anyone = values.get("open_to_anyone", True) is not False
+    job.through_service = values.get("through_service", True) is not False
+    job.competitive, job.competitive_reasons = result.competitive, list(result.reasons)
+    job.minimum_rate_pence = result.minimum_pence
+    if job.ended_on is not None:
+        job.ended_on = ended
+        job.end_reason = reason if ended else ""
+        job.end_note = str(note or "").strip()
+    job.save()
+    audit.record(
+        by,
+        A.UPDATE,
+        "job_start",
+        job.pk,
+        participant_id=job.participant_id,
+        service_id=participant.service_id,
+        summary=" ".join(filter(None, ["Job start changed", how])),
+        request=request,
+        actor_label=actor_label,
+    )
+    if ended and job.ended_on is None:
+        end_job(by=by, job=job, ended_on=ended, reason=reason, note=str(note or ""), request=request)  # type: ignore[arg-type]
+    return job
+
+
+@transaction.atomic
 def end_job(
     *,
     by: User,

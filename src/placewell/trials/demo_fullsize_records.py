@@ -1,6 +1,6 @@
 """The records of the full-size demo trial: pure functions from simulated values to record contents (job
-spells, contacts, questionnaire answers, monthly administrative outcomes) and the bulk writers for contacts,
-surveys and jobs. :mod:`placewell.trials.demo_fullsize` builds the trial and its people and calls these; the
+spells, contacts, questionnaire answers, monthly administrative outcomes) and the writers for contacts (through
+``casework.services.record_contacts``), surveys and jobs (through ``placements.services.record_job_starts``). :mod:`placewell.trials.demo_fullsize` builds the trial and its people and calls these; the
 derivation the analysis dataset reads back is described there.
 """
 
@@ -20,7 +20,7 @@ from django.db import models
 from django.utils import timezone
 
 from placewell.accounts.models import User
-from placewell.casework.models import Contact
+from placewell.casework import services as casework
 from placewell.engine.matching import age_on, minimum_rate
 from placewell.engine.measures import get_instrument, score_many
 from placewell.engine.measures.eq5d5l import DIMENSIONS, STATES
@@ -28,8 +28,7 @@ from placewell.engine.measures.swemwbs import CONVERSION
 from placewell.participants.models import (
     Participant,
 )
-from placewell.placements import competitive
-from placewell.placements.models import JobStart
+from placewell.placements import services as placements
 from placewell.surveys import services as surveys
 from placewell.surveys.models import Invitation, Response, SurveyEnrolment
 from placewell.trials.models import Trial
@@ -257,9 +256,24 @@ def bulk(model: type[models.Model], rows: list[Any]) -> list[Any]:
         return model.objects.bulk_create(rows, batch_size=BATCH)  # type: ignore[attr-defined]
 
 
+def by_recorder(rows: list[dict[str, Any]]) -> dict[User, list[dict[str, Any]]]:
+    """Rows grouped by who recorded them (in order of first appearance), so each specialist's records are
+    written, and audited, as that specialist's."""
+    out: dict[User, list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(row["recorded_by"], []).append(row)
+    return out
+
+
 def write_contacts(
-    rng: np.random.Generator, people: list[Participant], data: pd.DataFrame, days: list
+    rng: np.random.Generator,
+    people: list[Participant],
+    data: pd.DataFrame,
+    days: list,
+    staff: dict[int, User],
 ) -> int:
+    """Each treated person's meetings, recorded through ``casework.services.record_contacts`` as past
+    casework (``history``): by their specialist, on the evening of the day they happened."""
     rows = []
     meetings, long, first = (
         data[c].to_numpy() for c in ("meetings", "long_sessions", "days_to_first_session")
@@ -270,18 +284,21 @@ def write_contacts(
             rng, days[i], int(meetings[i]), int(long[i]), int(first[i])
         ):
             rows.append(
-                Contact(
-                    participant_id=p.pk,
-                    happened_at=local_time(when, 10) + dt.timedelta(minutes=int(rng.integers(0, 420))),
-                    duration_minutes=minutes,
-                    mode=mode,
-                    place=place,
-                    purposes=purposes,
-                    recorded_by_id=p.specialist_id,
-                    created_at=local_time(when, 18),
-                )
+                {
+                    "participant": p,
+                    "happened_at": local_time(when, 10) + dt.timedelta(minutes=int(rng.integers(0, 420))),
+                    "duration_minutes": minutes,
+                    "mode": mode,
+                    "place": place,
+                    "purposes": purposes,
+                    "recorded_by": staff[p.specialist_id],  # type: ignore[index]
+                    "recorded_at": local_time(when, 18),
+                }
             )
-    bulk(Contact, rows)
+    for specialist, theirs in by_recorder(rows).items():
+        casework.record_contacts(
+            by=specialist, contacts=theirs, how="loaded with the full-size demo trial", history=True
+        )
     return len(rows)
 
 
@@ -406,7 +423,15 @@ def write_surveys(
     return len(invitations), len(rows)
 
 
-def write_jobs(rng: np.random.Generator, people: list[Participant], data: pd.DataFrame, days: list) -> int:
+def write_jobs(
+    rng: np.random.Generator,
+    people: list[Participant],
+    data: pd.DataFrame,
+    days: list,
+    staff: dict[int, User],
+) -> int:
+    """Each person's simulated jobs, recorded through ``placements.services.record_job_starts`` as past
+    jobs (``history``): by their specialist, on the afternoon of the first day, with the end where known."""
     rows = []
     employed, earned = data["employed_13wk"].to_numpy(), data["earnings_12m"].to_numpy()
     treated, meetings = data["treatment"].to_numpy(), data["meetings"].to_numpy()
@@ -417,30 +442,25 @@ def write_jobs(rng: np.random.Generator, people: list[Participant], data: pd.Dat
         for spell in jobs_for(rng, bool(employed[i]), float(earned[i]), floor):
             started = days[i] + dt.timedelta(days=spell.first_day)
             ended = None if spell.last_day is None else days[i] + dt.timedelta(days=spell.last_day)
-            pay = Decimal(spell.pay_pence) / 100
-            check = competitive.check(
-                started_on=started, hourly_pay=pay, date_of_birth=p.date_of_birth, self_employed=False,
-                open_to_anyone=True,
-            )  # fmt: skip
             rows.append(
-                JobStart(
-                    participant_id=p.pk,
-                    employer_name=spell.employer,
-                    job_title=spell.title,
-                    soc=spell.soc,
-                    started_on=started,
-                    hours=Decimal(spell.hours_hundredths) / 100,
-                    hourly_pay=pay,
-                    contract_type=spell.contract,
-                    through_service=bool(treated[i]) and bool(meetings[i]),
-                    competitive=check.competitive,
-                    competitive_reasons=list(check.reasons),
-                    minimum_rate_pence=check.minimum_pence,
-                    ended_on=ended,
-                    end_reason=spell.end_reason if ended else "",
-                    created_at=local_time(started, 16),
-                    created_by_id=p.specialist_id,
-                )
+                {
+                    "participant": p,
+                    "employer_name": spell.employer,
+                    "job_title": spell.title,
+                    "soc_code": spell.soc,
+                    "started_on": started,
+                    "hours": Decimal(spell.hours_hundredths) / 100,
+                    "hourly_pay": Decimal(spell.pay_pence) / 100,
+                    "contract_type": spell.contract,
+                    "through_service": bool(treated[i]) and bool(meetings[i]),
+                    "ended_on": ended,
+                    "end_reason": spell.end_reason if ended else "",
+                    "recorded_by": staff[p.specialist_id],  # type: ignore[index]
+                    "recorded_at": local_time(started, 16),
+                }
             )
-    bulk(JobStart, rows)
+    for specialist, theirs in by_recorder(rows).items():
+        placements.record_job_starts(
+            by=specialist, jobs=theirs, how="loaded with the full-size demo trial", history=True
+        )
     return len(rows)

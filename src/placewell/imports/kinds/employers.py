@@ -3,7 +3,7 @@
 Employer lists are small (hundreds, not hundreds of thousands), and ``employers.services.create_employer``
 checks each name against the service's list, so each row goes through the action itself: the same duplicate
 check, the same location rules and the same audit event as an employer added by hand. The checks run on
-the preview too (``_check_employer``), and two rows of one file with the same name (as the duplicate check
+the preview too (``check_employer``), and two rows of one file with the same name (as the duplicate check
 compares names) are refused.
 """
 
@@ -15,7 +15,7 @@ from placewell.employers import choices
 from placewell.employers.models import Employer
 from placewell.employers.services import (
     EmployerError,
-    _check_employer,
+    check_employer,
     create_employer,
     name_key,
     update_employer,
@@ -102,7 +102,7 @@ class EmployerImporter(Importer):
                 )
                 continue
             try:
-                _check_employer(values, self.service, exclude=employer.pk if employer else None)
+                check_employer(values, self.service, exclude=employer.pk if employer else None)
             except EmployerError as exc:
                 problems.add(row, exc.field or "name", str(exc))
                 continue

@@ -22,13 +22,18 @@ from django.utils import timezone
 from placewell.casework import soc
 from placewell.employers.models import Employer
 from placewell.imports import columns as c
-from placewell.imports.kinds.base import A, Importer, Problems, Row
+from placewell.imports.kinds.base import Importer, Problems, Row
 from placewell.imports.kinds.contacts import PARTICIPANT_ID, PARTICIPANT_REF, find_participants
 from placewell.imports.models import ExternalRecord, Kind, Outcome
 from placewell.participants.models import Referral, Status
 from placewell.placements import competitive
 from placewell.placements.models import ContractType, EndReason, JobStart
-from placewell.placements.services import MAX_HOURLY, MAX_HOURS, end_job, record_job_starts
+from placewell.placements.services import (
+    MAX_HOURLY,
+    MAX_HOURS,
+    change_job_start,
+    record_job_starts,
+)
 
 BULK_FIELDS = (
     "employer",
@@ -327,28 +332,18 @@ class JobStartImporter(Importer):
             row.extra["object"] = job
 
     def _update(self, row: Row) -> None:
-        job: JobStart = row.extra["job"]
-        for name, value in self._fields(row).items():
-            setattr(job, name, value)
-        ended = row.values.get("ended_on")
-        if job.ended_on is not None:
-            job.ended_on = ended
-            job.end_reason = row.values.get("end_reason", "") if ended else ""
-            job.end_note = row.values.get("end_note", "")
-        job.save()
-        self.audit(
-            A.UPDATE,
-            "job_start",
-            job.pk,
-            f"Job start changed by {self.source_label}",
-            participant_id=job.participant_id,
+        fields = self._fields(row)
+        values = {
+            **{k: fields[k] for k in BULK_FIELDS},
+            "soc_code": fields["soc"],
+            "ended_on": row.values.get("ended_on"),
+            "end_reason": row.values.get("end_reason", ""),
+            "end_note": row.values.get("end_note", ""),
+        }
+        row.extra["object"] = change_job_start(
+            by=self.by,
+            job=row.extra["job"],
+            values=values,
+            how=f"by {self.source_label}",
+            actor_label=self.actor_label,
         )
-        if ended and job.ended_on is None:
-            end_job(
-                by=self.by,
-                job=job,
-                ended_on=ended,
-                reason=row.values["end_reason"],
-                note=row.values.get("end_note", ""),
-            )  # type: ignore[arg-type]
-        row.extra["object"] = job

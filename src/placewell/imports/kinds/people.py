@@ -22,12 +22,12 @@ from django.utils import timezone
 
 from placewell.accounts.models import Role, Team, User
 from placewell.imports import columns as c
-from placewell.imports.kinds.base import PEOPLE_KINDS, A, Importer, Problems, Row
+from placewell.imports.kinds.base import PEOPLE_KINDS, Importer, Problems, Row
 from placewell.imports.models import ERASED, ExternalRecord, Kind, Outcome
 from placewell.participants import choices
 from placewell.participants import services as participant_actions
 from placewell.participants.choices import ContactMethod
-from placewell.participants.models import Participant, Referral, Status
+from placewell.participants.models import Participant, Status
 
 NEW_PERSON = "for a new person"
 REFERRAL_FIELDS = (
@@ -398,49 +398,14 @@ class _PeopleImporter(Importer):
         row.extra["object"] = person
 
     def _update_referral(self, row: Row, person: Participant) -> None:
-        given = {k: row.values[k] for k in REFERRAL_FIELDS if row.values.get(k) not in (None, "")}
-        if not given:
-            return
-        referral = person.referrals.order_by("referral_date", "id").first()
-        if referral is None:
-            if "referral_source" in given and "referral_date" in given:
-                Referral.objects.create(
-                    participant=person,
-                    source=given["referral_source"],
-                    referral_date=given["referral_date"],
-                    referrer_name=given.get("referrer_name", ""),
-                    referrer_organisation=given.get("referrer_organisation", ""),
-                    notes=given.get("referral_notes", ""),
-                    created_by=self.by,
-                )
-                self.audit(
-                    A.CREATE,
-                    "referral",
-                    person.pk,
-                    f"Referral added by {self.source_label}",
-                    participant_id=person.pk,
-                )
-            return
-        fields = {
-            "referral_source": "source",
-            "referral_date": "referral_date",
-            "referrer_name": "referrer_name",
-            "referrer_organisation": "referrer_organisation",
-            "referral_notes": "notes",
-        }
-        changed = [fields[k] for k, v in given.items() if getattr(referral, fields[k]) != v]
-        if not changed:
-            return
-        for key, value in given.items():
-            setattr(referral, fields[key], value)
-        referral.save(update_fields=changed)
-        self.audit(
-            A.UPDATE,
-            "referral",
-            referral.pk,
-            f"Referral details changed by {self.source_label}: {', '.join(changed)}".replace("_", " "),
-            participant_id=person.pk,
-            changes=dict.fromkeys(changed, "changed"),
+        names = {"referral_source": "source", "referral_notes": "notes"}
+        given = {names.get(k, k): row.values.get(k) for k in REFERRAL_FIELDS}
+        participant_actions.change_referral(
+            by=self.by,
+            participant=person,
+            values=given,
+            how=f"by {self.source_label}",
+            actor_label=self.actor_label,
         )
 
     def object_of(self, row: Row) -> tuple[int, int | None]:
