@@ -19,6 +19,7 @@ from placewell.accounts.policy import Perm, has_perm, participant_scope, require
 from placewell.employers import choices, services
 from placewell.employers.forms import EmployerForm, EngagementForm, PersonForm
 from placewell.employers.models import Employer, Engagement
+from placewell.employers.search import search_employers
 from placewell.participants.models import Participant, Status
 from placewell.ui.forms import apply_error
 
@@ -56,11 +57,10 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     sector = request.GET.get("sector", "")
     rows = Employer.objects.filter(service_id=service_id).select_related("holder")
-    if q:
-        rows = rows.filter(name__icontains=q)
     if sector in choices.Sector.values:
         rows = rows.filter(sector=sector)
-    page = Paginator(rows.order_by("name", "id"), PER_PAGE).get_page(request.GET.get("page"))
+    rows = search_employers(rows, q)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     ids = [e.pk for e in page.object_list]
     last = dict(
         Engagement.objects.filter(employer_id__in=ids)

@@ -9,6 +9,7 @@ class ParticipantsConfig(AppConfig):
 
     def ready(self) -> None:
         from placewell.participants import panels
+        from placewell.ui import namesearch
         from placewell.ui.extensions import HomePanel, register_home_panel
 
         register_home_panel(
@@ -16,3 +17,5 @@ class ParticipantsConfig(AppConfig):
                 key="referrals", template="participants/_home_panel.html", context=panels.home, order=10
             )
         )
+        # Name search needs its functions (SQLite) or its threshold (PostgreSQL) on every connection.
+        namesearch.connect()
