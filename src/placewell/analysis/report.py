@@ -10,6 +10,7 @@ says plainly when the plan was not locked before the outcome data were first rea
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -220,8 +221,12 @@ def document(run: AnalysisRun, base_url: str = "") -> str:
     )
 
 
-def pdf(run: AnalysisRun, base_url: str = "") -> bytes:
-    """The same HTML document printed to PDF by WeasyPrint, with the print stylesheet."""
+def pdf(run: AnalysisRun, base_url: str = "", laid_out: Callable[[int], None] | None = None) -> bytes:
+    """The same HTML document printed to PDF by WeasyPrint, with the print stylesheet; ``laid_out`` is told
+    the number of pages once they are laid out, before they are written (for the job's progress)."""
     from weasyprint import HTML
 
-    return bytes(HTML(string=document(run, base_url), base_url=base_url or None).write_pdf())
+    pages = HTML(string=document(run, base_url), base_url=base_url or None).render()
+    if laid_out is not None:
+        laid_out(len(pages.pages))
+    return bytes(pages.write_pdf())

@@ -9,7 +9,10 @@ transaction with everything at once.
 
 The page queues ``execute`` as a background job (``start``, run by a worker through ``placewell.jobs``),
 and a finished run queues the printing of its report to PDF, kept on the run, so no one waits on a page
-for WeasyPrint; the command line and the tests call ``execute`` directly.
+for WeasyPrint (a 32-page report takes seconds to print); the download serves the kept file. Until it is
+kept, the run page says the PDF is being prepared and shows its job's progress (``pdf_state``); if printing
+failed, it says why and offers to prepare it again. The command line and the tests call ``execute``
+directly.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import pandas as pd
@@ -35,6 +38,7 @@ from placewell.engine.evaluation.pipeline import count_steps
 from placewell.governance.pseudonyms import PseudonymKeyError
 from placewell.jobs import queue
 from placewell.jobs import runner as jobs_runner
+from placewell.jobs.models import Job
 from placewell.jobs.runner import JobFailed, JobInputGone
 
 log = logging.getLogger(__name__)
@@ -266,12 +270,15 @@ def mark_failed(run_id: int, reason: str) -> None:
     )
 
 
+PDF_JOB = "analysis.pdf"
+
+
 def queue_pdf(run: AnalysisRun) -> None:
     """Queue the printing of a finished run's report to PDF, unless it is printed or already queued."""
-    if run.report_pdf is not None or queue.active("analysis.pdf", [run.pk]):
+    if _has_pdf(run) or queue.active(PDF_JOB, [run.pk]):
         return
     queue.enqueue(
-        "analysis.pdf",
+        PDF_JOB,
         "placewell.analysis.runner.render_pdf",
         [run.pk],
         label=f"PDF of the report of analysis run {run.pk}",
@@ -281,12 +288,68 @@ def queue_pdf(run: AnalysisRun) -> None:
     )
 
 
+def _has_pdf(run: AnalysisRun) -> bool:
+    """Whether the PDF is kept, asked of the database (``run`` may have been read before it was printed)."""
+    return AnalysisRun.objects.filter(pk=run.pk, report_pdf__isnull=False).exists()
+
+
+@dataclass(frozen=True)
+class PdfState:
+    """Where a finished run's PDF stands, for its page: ``ready`` (kept on the run), ``preparing`` (its job
+    is queued or printing: ``done`` of ``total`` steps, ``message``), ``failed`` (``reason``, in words) or
+    ``missing`` (never queued, as for runs finished before PDFs were printed in the background: the download
+    link queues it)."""
+
+    status: str
+    done: int = 0
+    total: int = 0
+    message: str = ""
+    reason: str = ""
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.total)) if self.total else 0
+
+
+def pdf_state(run: AnalysisRun) -> PdfState:
+    """The PDF's state: kept on the run, or that of the latest job printing it."""
+    if _has_pdf(run):
+        return PdfState("ready")
+    job = Job.objects.filter(kind=PDF_JOB, args=[run.pk]).order_by("-queued_at", "-id").first()
+    if job is None:
+        return PdfState("missing")
+    if job.state == Job.State.FAILED:
+        return PdfState("failed", reason=job.failure)
+    if job.state == Job.State.SUCCEEDED:  # printed, then the kept file was cleared: print it again
+        return PdfState("missing")
+    message = job.message or ("Waiting for a worker" if job.state == Job.State.QUEUED else "Printing")
+    return PdfState("preparing", job.progress_done, job.progress_total, message)
+
+
 def render_pdf(run_id: int) -> str:
-    """The job: print the report to PDF once and keep it on the run."""
+    """The job: print the report to PDF once and keep it on the run, telling the job its progress."""
     run = AnalysisRun.objects.select_related("trial").filter(pk=run_id, status=RunStatus.SUCCEEDED).first()
     if run is None:
         raise JobInputGone(
             "The analysis run is no longer there or has no finished report, so no PDF was made."
         )
-    AnalysisRun.objects.filter(pk=run_id).update(report_pdf=report.pdf(run))
-    return "PDF ready"
+    jobs_runner.progress(0, 2, "Laying out the report's pages")
+    pages: list[int] = []
+
+    def laid_out(count: int) -> None:
+        pages.append(count)
+        jobs_runner.progress(1, 2, f"Writing the {count} pages to the PDF")
+
+    try:
+        body = report.pdf(run, laid_out=laid_out)
+    except Exception as exc:
+        log.exception("Printing the report of analysis run %s to PDF failed", run_id)
+        detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise JobFailed(
+            f"The report could not be printed to PDF ({detail}). The report on the page and its HTML "
+            "download are not affected. Prepare the PDF again; if it fails again, ask your administrator "
+            "to look at the server log."
+        ) from exc
+    AnalysisRun.objects.filter(pk=run_id).update(report_pdf=body)
+    jobs_runner.progress(2, 2, "PDF ready")
+    return f"PDF ready ({pages[0] if pages else 0} pages)"

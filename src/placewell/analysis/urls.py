@@ -27,5 +27,7 @@ urlpatterns = [
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("runs/<int:pk>/report.html", views.run_report_html, name="run_report_html"),
     path("runs/<int:pk>/report.pdf", views.run_report_pdf, name="run_report_pdf"),
+    path("runs/<int:pk>/pdf/", views.run_pdf_status, name="run_pdf_status"),
+    path("runs/<int:pk>/pdf/prepare/", views.run_pdf_prepare, name="run_pdf_prepare"),
     path("runs/<int:pk>/dataset/", views.run_dataset, name="run_dataset"),
 ]

@@ -20,7 +20,13 @@ from placewell.analysis import access, linkage, runner, services
 from placewell.analysis import plan as plans
 from placewell.analysis.downloads import dataset_zip
 from placewell.analysis.forms import LinkageForm, PlanForm, StatisticianForm
-from placewell.analysis.models import AnalysisPlan, AnalysisRun, PlanLockedError, TrialStatistician
+from placewell.analysis.models import (
+    AnalysisPlan,
+    AnalysisRun,
+    PlanLockedError,
+    RunStatus,
+    TrialStatistician,
+)
 from placewell.governance import pseudonyms
 from placewell.jobs.queue import QueueUnavailable
 from placewell.trials import access as trial_access
@@ -179,7 +185,8 @@ def _run(request: HttpRequest, pk: int) -> AnalysisRun:
 @login_required
 def run_page(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
-    return render(request, "analysis/run.html", {"run": run, "trial": run.trial})
+    pdf = runner.pdf_state(run) if run.status == RunStatus.SUCCEEDED else None
+    return render(request, "analysis/run.html", {"run": run, "trial": run.trial, "pdf": pdf})
 
 
 @login_required
@@ -214,10 +221,14 @@ def run_report_html(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def run_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF as printed once by its background job. Never printed here: if it is not kept yet, it is
+    queued (on demand, for a run whose job never ran) and the run page says it is being prepared."""
     run = _finished(request, pk)
     if run.report_pdf is None:
-        # Printed once per run by a background job (queued when the run finished); if it is not ready yet,
-        # make sure it is queued and say so rather than keep the person waiting on WeasyPrint.
+        state = runner.pdf_state(run)
+        if state.status == "failed":
+            messages.error(request, "The PDF of this report could not be printed. The reason is below.")
+            return redirect("analysis:run", pk=run.pk)
         try:
             runner.queue_pdf(run)
         except QueueUnavailable as exc:
@@ -234,6 +245,30 @@ def run_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         f'attachment; filename="analysis-{run.trial.registration_number}-run-{run.pk}.pdf"'
     )
     return response
+
+
+@login_required
+def run_pdf_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF's part of the run page, which asks for it every few seconds while the PDF is prepared."""
+    run = _finished(request, pk)
+    return render(request, "analysis/_pdf.html", {"run": run, "pdf": runner.pdf_state(run)})
+
+
+@login_required
+@require_POST
+def run_pdf_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Prepare the PDF again after its printing failed (or if it was never queued)."""
+    run = _finished(request, pk)
+    try:
+        runner.queue_pdf(run)
+    except QueueUnavailable as exc:
+        messages.error(request, str(exc))
+    else:
+        if runner.pdf_state(run).status != "ready":
+            messages.info(
+                request, "The PDF of this report is being prepared. This page shows when it is ready."
+            )
+    return redirect("analysis:run", pk=run.pk)
 
 
 @login_required
