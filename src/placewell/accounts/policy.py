@@ -13,7 +13,7 @@ the policy never confirms that someone is known to a service they cannot see.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -100,7 +100,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
 }
 
 
-def has_perm(user: User | AnonymousUser, perm: Perm) -> bool:
+def has_perm(user: User | AnonymousUser, perm: Perm) -> TypeGuard[User]:
+    """Whether the role grants ``perm``; when it does, the user is a signed-in ``User``."""
     if not user.is_authenticated or not user.is_active:
         return False
     return perm in ROLE_PERMISSIONS.get(user.role, frozenset())
@@ -136,29 +137,29 @@ def participant_scope(user: User | AnonymousUser) -> Q:
     nothing = Q(pk__in=[])
     if not has_perm(user, Perm.VIEW_PARTICIPANTS):
         return nothing
-    if user.role == Role.SERVICE_MANAGER:  # type: ignore[union-attr]
-        return Q(service_id=user.service_id) if user.service_id else nothing  # type: ignore[union-attr]
-    if user.team_id:  # type: ignore[union-attr]
-        return Q(team_id=user.team_id)  # type: ignore[union-attr]
+    if user.role == Role.SERVICE_MANAGER:
+        return Q(service_id=user.service_id) if user.service_id else nothing
+    if user.team_id:
+        return Q(team_id=user.team_id)
     return nothing
 
 
 def audit_scope(user: User | AnonymousUser) -> Q:
     """The audit events a service manager may read: those of their own service."""
-    if not has_perm(user, Perm.VIEW_AUDIT) or not user.service_id:  # type: ignore[union-attr]
+    if not has_perm(user, Perm.VIEW_AUDIT) or not user.service_id:
         return Q(pk__in=[])
-    return Q(service_id=user.service_id)  # type: ignore[union-attr]
+    return Q(service_id=user.service_id)
 
 
 def services_in_scope(user: User | AnonymousUser) -> Q:
     """Services whose aggregate figures the user may see."""
     if not has_perm(user, Perm.VIEW_AGGREGATES):
         return Q(pk__in=[])
-    if user.role == Role.EVALUATOR:  # type: ignore[union-attr]
+    if user.role == Role.EVALUATOR:
         # An evaluator works for the commissioner or the provider: every service of their organisation.
-        org = user.organisation_id  # type: ignore[union-attr]
+        org = user.organisation_id
         return Q(provider_id=org) | Q(commissioner_id=org) if org else Q(pk__in=[])
-    return Q(pk=user.service_id) if user.service_id else Q(pk__in=[])  # type: ignore[union-attr]
+    return Q(pk=user.service_id) if user.service_id else Q(pk__in=[])
 
 
 def referral_queue_scope(user: User | AnonymousUser) -> Q:
@@ -171,9 +172,9 @@ def referral_queue_scope(user: User | AnonymousUser) -> Q:
     nothing = Q(pk__in=[])
     if not has_perm(user, Perm.TRANSFER):
         return nothing
-    if user.role == Role.SERVICE_MANAGER:  # type: ignore[union-attr]
-        return Q(service_id=user.service_id, specialist__isnull=True) if user.service_id else nothing  # type: ignore[union-attr]
-    team = user.team  # type: ignore[union-attr]
+    if user.role == Role.SERVICE_MANAGER:
+        return Q(service_id=user.service_id, specialist__isnull=True) if user.service_id else nothing
+    team = user.team
     if team is None:
         return nothing
     return Q(service_id=team.service_id, specialist__isnull=True) & (
