@@ -91,7 +91,7 @@ def figures_for(
     out = []
     for s in specialists:
         n, in_work = counts.get(s.pk, (0, 0))
-        target = s.team.service.caseload_target if s.team_id else 20
+        target = s.team.service.caseload_target if s.team is not None else 20
         out.append(CaseloadFigures(s, s.fte, target, n, in_work))
     return out
 

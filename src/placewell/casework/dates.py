@@ -36,6 +36,8 @@ def support_dates(participant_ids: Iterable[int]) -> dict[int, SupportDates]:
     started: dict[int, dt.date] = {}
     in_work: dict[int, dt.date] = {}
     for pid, at, changes in events:
+        if pid is None:  # not reached: the query asks for these people's events
+            continue
         change = (changes or {}).get("status")
         if not isinstance(change, list) or len(change) != 2:
             continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -196,9 +196,12 @@ class TransferForm(GovukForm):
         self, *args: Any, people: list[tuple[str, str]], specialists: list[tuple[str, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participants"].choices = people
+        cast("forms.ChoiceField", self.fields["participants"]).choices = people
         self.fields["participants"].error_messages["required"] = "Select at least one person to transfer"
-        self.fields["to_specialist"].choices = [("", "Select a specialist"), *specialists]
+        cast("forms.ChoiceField", self.fields["to_specialist"]).choices = [
+            ("", "Select a specialist"),
+            *specialists,
+        ]
         self.fields["to_specialist"].error_messages["required"] = "Select the specialist to transfer to"
 
 
@@ -212,6 +215,9 @@ class WeekForm(GovukForm):
     def __init__(self, *args: Any, specialists: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if specialists:
-            self.fields["specialist"].choices = [("", "Everyone in the team"), *specialists]
+            cast("forms.ChoiceField", self.fields["specialist"]).choices = [
+                ("", "Everyone in the team"),
+                *specialists,
+            ]
         else:
             del self.fields["specialist"]

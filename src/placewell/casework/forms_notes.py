@@ -22,7 +22,7 @@ class CaseNoteForm(GovukForm):
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["category"].error_messages["required"] = "Select what the note is about"
         self.fields["text"].error_messages["required"] = "Enter the note"
         self.fields["text"].error_messages["max_length"] = (
@@ -41,7 +41,7 @@ class SnoozeForm(GovukForm):
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["days"].error_messages["required"] = "Choose how long to snooze the alert for"
         self.fields["reason"].error_messages["required"] = (
             "Enter why you are snoozing this alert, for example 'In hospital until Friday'"

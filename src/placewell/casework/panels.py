@@ -42,7 +42,7 @@ def participant(request: HttpRequest, p: Participant) -> dict[str, Any] | None:
     )
     services.record_read(
         by=request.user, participant=p, what="casework summary and case notes", request=request
-    )  # type: ignore[arg-type]
+    )
     snoozed = services_notes.snoozed({"pk": p.pk})
     found = alerts.alerts_for([p])
     if p.status == Status.CLOSED:
@@ -78,40 +78,40 @@ def home(request: HttpRequest) -> dict[str, Any] | None:
     if not has_perm(user, Perm.VIEW_PARTICIPANTS):
         return None
     today = timezone.localdate()
-    if user.role == Role.SERVICE_MANAGER:  # type: ignore[union-attr]
-        return {"kind": "service", "teams": team_picture(user), "today": today}  # type: ignore[arg-type]
-    if user.role not in {Role.SPECIALIST, Role.TEAM_LEADER}:  # type: ignore[union-attr]
+    if user.role == Role.SERVICE_MANAGER:
+        return {"kind": "service", "teams": team_picture(user), "today": today}
+    if user.role not in {Role.SPECIALIST, Role.TEAM_LEADER}:
         return None
     team_view = has_perm(user, Perm.VIEW_TEAM_CASELOADS)
-    scope = Q(team_id=user.team_id) if team_view else Q(specialist=user)  # type: ignore[union-attr]
-    people = open_caseload(scope, user)  # type: ignore[arg-type]
+    scope = Q(team_id=user.team_id) if team_view else Q(specialist=user)
+    people = open_caseload(scope, user)
     found = alerts.alerts_for(people, today)
     found += alerts.not_told_of_ending(scope & Q(specialist__isnull=False), today)
-    snoozed = services_notes.snoozed({"team_id": user.team_id} if team_view else {"specialist": user}, today)  # type: ignore[union-attr]
+    snoozed = services_notes.snoozed({"team_id": user.team_id} if team_view else {"specialist": user}, today)
     found = worklist.without_snoozed(found, snoozed)
     mine_people = [p for p in people if p.specialist_id == user.pk]
     mine_ids = {p.pk for p in mine_people}
     mine = [a for a in found if a.participant.specialist_id == user.pk]
     in_work = sum(p.status == Status.IN_WORK for p in mine_people)
     target = user.team.service.caseload_target if user.team_id else 20  # type: ignore[union-attr]
-    figures = caseload.CaseloadFigures(user, user.fte, target, len(mine_people), in_work)  # type: ignore[union-attr, arg-type]
+    figures = caseload.CaseloadFigures(user, user.fte, target, len(mine_people), in_work)
     context: dict[str, Any] = {
         "kind": "team" if team_view else "specialist",
         "groups": worklist.group(mine),
         "alert_count": len(mine),
         "urgent_count": sum(a.urgent for a in mine),
         "snoozed_count": sum(pid in mine_ids for pid, _ in snoozed),
-        "promises": worklist.promises(user, today),  # type: ignore[arg-type]
+        "promises": worklist.promises(user, today),
         "figures": figures,
         "today": today,
-        "has_caseload": bool(mine_people) or user.role == Role.SPECIALIST,  # type: ignore[union-attr]
+        "has_caseload": bool(mine_people) or user.role == Role.SPECIALIST,
     }
     if team_view:
-        staff = staff_in_scope(user)  # type: ignore[arg-type]
+        staff = staff_in_scope(user)
         context["team_rows"] = worklist.by_specialist(staff, found)
         context["team_alert_count"] = len(found)
     shown = list({a.participant.pk: a.participant for a in (found if team_view else mine)}.values())
-    services.record_list(by=user, participants=shown, what="home page worklist", request=request)  # type: ignore[arg-type]
+    services.record_list(by=user, participants=shown, what="home page worklist", request=request)
     return context
 
 

@@ -137,6 +137,8 @@ def transfer(
             f"{to_specialist} does not hold a caseload, so cannot take transfers", "to_specialist"
         )
     team = to_specialist.team
+    if team is None:
+        raise CaseworkError(f"{to_specialist} is in no team, so cannot take transfers", "to_specialist")
     problems = []
     for p in participants:
         if p.service_id != team.service_id:

@@ -4,6 +4,7 @@ view with fuzzy search, and transfers."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -61,9 +62,10 @@ def my_caseload(request: HttpRequest) -> HttpResponse:
     if wanted is None:
         specialist = user
     else:
-        specialist = next((s for s in staff_in_scope(user) if str(s.pk) == wanted), None)
-        if specialist is None:
+        chosen = next((s for s in staff_in_scope(user) if str(s.pk) == wanted), None)
+        if chosen is None:
             raise Http404("No such specialist")
+        specialist = chosen
     people = open_caseload(Q(specialist=specialist), user)
     ids = [p.pk for p in people]
     contacts = alerts.contact_summary(ids)
@@ -73,13 +75,13 @@ def my_caseload(request: HttpRequest) -> HttpResponse:
     for a in found:
         by_person[a.participant.pk] = by_person.get(a.participant.pk, 0) + 1
     in_work = sum(p.status == Status.IN_WORK for p in people)
-    target = specialist.team.service.caseload_target if specialist.team_id else 20
+    target = specialist.team.service.caseload_target if specialist.team is not None else 20
     figures = caseload.CaseloadFigures(specialist, specialist.fte, target, len(people), in_work)
     rows = [
         {
             "p": p,
             "last": contacts.get(p.pk, (None, None))[0],
-            "started": dates.get(p.pk).support_started if dates.get(p.pk) else None,
+            "started": dates[p.pk].support_started if p.pk in dates else None,
             "alerts": by_person.get(p.pk, 0),
         }
         for p in people
@@ -171,7 +173,8 @@ def week(request: HttpRequest) -> HttpResponse:
         .values_list("participant_id", "n", "minutes")
     }
     last = alerts.contact_summary(ids)
-    contacted, not_contacted = [], []
+    contacted: list[dict[str, Any]] = []
+    not_contacted: list[dict[str, Any]] = []
     for p in people:
         row = {"p": p, "last": last.get(p.pk, (None, None))[0], "week": this_week.get(p.pk)}
         (contacted if p.pk in this_week else not_contacted).append(row)
@@ -217,7 +220,7 @@ def transfer(request: HttpRequest) -> HttpResponse:
     service_ids = {t.service_id for t in teams_in_scope(user)}
     targets = list(
         User.objects.filter(team__service_id__in=service_ids, role__in=CASELOAD_ROLES, is_active=True)
-        .exclude(pk=holder.pk if holder else None)
+        .exclude(pk__in=[holder.pk] if holder else [])
         .select_related("team")
         .order_by("team__name", "first_name")
     )
@@ -225,7 +228,7 @@ def transfer(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial={"participants": [one] if one else []},
         people=[(str(p.pk), f"{p.full_name} ({p.reference})") for p in people],
-        specialists=[(str(s.pk), f"{s} ({s.team.name})") for s in targets],
+        specialists=[(str(s.pk), f"{s} ({s.team.name if s.team else 'no team'})") for s in targets],
     )
     form.fields["to_specialist"].error_messages["invalid_choice"] = (
         "Select a specialist in this service: the one chosen works for another service or has left"

@@ -22,7 +22,7 @@ from placewell.casework.choices import Owner
 from placewell.casework.models import Step
 
 # The order groups appear in when equally urgent, and the action that clears each kind of alert.
-KIND_ORDER = (
+KIND_ORDER: tuple[str, ...] = (
     "outreach",
     "not_told",
     "pre_employment_limit",
