@@ -4,13 +4,17 @@ as field errors, so nothing is half-saved."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
 from placewell.casework import soc
 from placewell.employers import choices
 from placewell.ui.forms import GovukDateField, GovukForm
+
+if TYPE_CHECKING:
+    from placewell.accounts.models import User
+    from placewell.participants.models import Participant
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -28,7 +32,7 @@ class EmployerForm(GovukForm):
     disability_confident = forms.ChoiceField(
         label="Disability Confident level", choices=choices.DisabilityConfident.choices, required=False
     )
-    holder = forms.ModelChoiceField(
+    holder: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label="Who holds the relationship", queryset=None, required=False, empty_label="No one yet"
     )
     town = forms.CharField(label="Town", max_length=100, required=False)
@@ -57,7 +61,7 @@ class EngagementForm(GovukForm):
     purpose = forms.ChoiceField(
         label="What it was for", choices=choices.Purpose.choices, widget=forms.RadioSelect
     )
-    participants = forms.ModelMultipleChoiceField(
+    participants: forms.ModelMultipleChoiceField[Participant] = forms.ModelMultipleChoiceField(
         label="On behalf of (optional)",
         queryset=None,
         required=False,

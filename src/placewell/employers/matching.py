@@ -106,14 +106,14 @@ def participants_for(vacancy: Vacancy, scope: Q, today: dt.date | None = None) -
             profile_id=Subquery(latest)
         )
     )
-    versions = ProfileVersion.objects.in_bulk([p.profile_id for p in people if p.profile_id])  # type: ignore[attr-defined]
+    versions = ProfileVersion.objects.in_bulk([p.profile_id for p in people if p.profile_id])
     declined = set(
         MatchRecord.objects.filter(vacancy=vacancy, status="not_interested").values_list(
             "participant_id", flat=True
         )
     )
     people = [p for p in people if p.pk not in declined]
-    profiles = {p.pk: profile_of(p, versions.get(p.profile_id)) for p in people}  # type: ignore[attr-defined]
+    profiles = {p.pk: profile_of(p, versions.get(p.profile_id)) for p in people}
     by_id = {p.pk: p for p in people}
     target = vacancy_of(vacancy)
     ranking = engine.rank_participants(target, engine.ProfileTable.build(list(profiles.values()), today))

@@ -91,7 +91,7 @@ def _share_unit(unit: str) -> bool:
 
 
 def _convert(name: str, figure: MIFigure) -> EvidenceFigure:
-    base = {"label": figure.label, "definition": figure.definition, "n": figure.n}
+    base: dict[str, Any] = {"label": figure.label, "definition": figure.definition, "n": figure.n}
     if getattr(figure, "suppressed", False):
         return EvidenceFigure(name, None, **base, missing=NOT_AVAILABLE)
     value = figure.value

@@ -3,13 +3,16 @@ the summary). The scores form is built from the engine's scale data, one page pe
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
 from placewell.engine.fidelity import Item, Scale, get_scale
 from placewell.fidelity.models import Scale as ScaleChoice
 from placewell.ui.forms import GovukDateField, GovukForm
+
+if TYPE_CHECKING:
+    from placewell.accounts.models import User
 
 SCORES = [(str(n), str(n)) for n in range(1, 6)]  # both shipped scales score every item 1-5
 
@@ -21,7 +24,7 @@ class StartReviewForm(GovukForm):
         label="Start of the evidence period", help_text="The MI figures cover this period"
     )
     period_end = GovukDateField(label="End of the evidence period", help_text="On or before the review date")
-    second_reviewer = forms.ModelChoiceField(
+    second_reviewer: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label="Second reviewer",
         queryset=None,  # set per request
         required=False,

@@ -79,7 +79,7 @@ def viewable_services(user: User | AnonymousUser) -> QuerySet[Service]:
 
 def may_conduct(user: User | AnonymousUser, service: Service) -> bool:
     """Service managers and team leaders conduct reviews of their own service (``Perm.CONDUCT_REVIEW``)."""
-    return has_perm(user, Perm.CONDUCT_REVIEW) and user.service_id == service.pk  # type: ignore[union-attr]
+    return has_perm(user, Perm.CONDUCT_REVIEW) and user.service_id == service.pk
 
 
 def possible_reviewers(service: Service) -> QuerySet[User]:

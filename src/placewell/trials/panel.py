@@ -38,7 +38,7 @@ def context(request: HttpRequest, participant: Participant) -> dict[str, Any] | 
     trials = [
         t
         for t in Trial.objects.filter(service_id=participant.service_id, state=TrialState.LOCKED)
-        if not services.is_blinded(user, t)  # type: ignore[arg-type]
+        if not services.is_blinded(user, t)
     ]
     if not trials:
         return None
