@@ -272,14 +272,16 @@ def context(world, client, django_capture_on_commit_callbacks) -> Context:  # ty
     load_test_wording("eq5d5l", "swemwbs")
     _, token = services.create_link(by=world.alice, invitation=baseline_invitation(agree(world)))
     person = supported(world, email="rowan@example.org", given_name="Rowan")
+    day = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=3)
+    while day.weekday() >= 5:  # a weekday, when the service holds appointments
+        day += dt.timedelta(days=1)
     with django_capture_on_commit_callbacks(execute=True):
         meeting = appointments.book(
             by=world.alice,
             participant=person,
             specialist=world.alice,
-            starts_at=dt.datetime.combine(
-                dt.datetime.now(dt.UTC).date() + dt.timedelta(days=3), dt.time(10), tzinfo=dt.UTC
-            ),  # 10:00 UTC is 10:00 or 11:00 in London: within opening hours
+            # 10:00 UTC is 10:00 or 11:00 in London: within opening hours
+            starts_at=dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC),
             duration_minutes=60,
             place_kind="phone",
         )
