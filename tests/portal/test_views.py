@@ -234,3 +234,15 @@ def test_a_person_in_a_comparison_group_sees_nothing_about_arms(world, client) -
     for url, body in bodies.items():
         for word in forbidden:
             assert word not in body.lower(), (url, word)
+
+
+def test_a_call_back_after_support_ended_shows_on_the_specialists_home(
+    world, rowan, client, client_as
+) -> None:  # type: ignore[no-untyped-def]
+    ps.close(by=world.alice, participant=rowan, reason="Support finished")
+    rowan.refresh_from_db()
+    as_participant(client, rowan).post("/my-support/call-me-back/", {"best_time": "afternoon"})
+    home = client_as("alice").get("/").content.decode()
+    assert "Asked to be called back: support ended or not started" in home
+    assert "to be called back in the afternoon" in home
+    assert "support ended or not started" not in client_as("bob").get("/").content.decode()

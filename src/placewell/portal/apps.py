@@ -9,7 +9,12 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from placewell.portal import panels, requests
         from placewell.portal.services import register_message_texts
-        from placewell.ui.extensions import ParticipantPanel, register_participant_panel
+        from placewell.ui.extensions import (
+            HomePanel,
+            ParticipantPanel,
+            register_home_panel,
+            register_participant_panel,
+        )
 
         register_message_texts()
         requests.register()
@@ -19,5 +24,10 @@ class PortalConfig(AppConfig):
                 template="portal/_participant_panel.html",
                 context=panels.participant,
                 order=16,
+            )
+        )
+        register_home_panel(
+            HomePanel(
+                key="portal_requests", template="portal/_home_panel.html", context=panels.home, order=21
             )
         )

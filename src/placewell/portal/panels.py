@@ -25,3 +25,20 @@ def participant(request: HttpRequest, p: Participant) -> dict[str, Any] | None:
         "can_write": can_write,
         "can_send": can_write and p.withdrawn_from_service_at is None and p.status != Status.ERASED,
     }
+
+
+def home(request: HttpRequest) -> dict[str, Any] | None:
+    """Requests from the specialist's people whose support is not open (ended, or not started yet): the
+    worklist's alerts cover open records only, and nobody who asks to be called back should be missed. One
+    query."""
+    if not has_perm(request.user, Perm.VIEW_PARTICIPANTS):
+        return None
+    items = list(
+        CallBackRequest.objects.filter(done_at__isnull=True, participant__specialist=request.user)
+        .exclude(participant__status__in=[Status.ACTIVE, Status.IN_WORK, Status.ERASED])
+        .select_related("participant")
+        .order_by("created_at")[:50]
+    )
+    if not items:
+        return None
+    return {"requests": [(item, title(item)) for item in items]}
