@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,18 +24,10 @@ from placewell.participants.forms import (
 )
 from placewell.participants.lifecycle import InvalidTransition
 from placewell.participants.models import Participant, Status
+from placewell.participants.search import search_participants
 from placewell.ui.extensions import participant_panels
 
 PAGE_SIZE = 25
-NOTE_SEARCH_MIN = 3
-
-
-def _with_note_matching(term: str) -> object:
-    """Participants with a case note containing ``term`` (a subquery; case notes belong to casework)."""
-    from django.apps import apps
-
-    note = apps.get_model("casework", "CaseNote")
-    return note.objects.filter(text__icontains=term).values("participant_id")
 
 
 @login_required
@@ -47,23 +38,15 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     teams = Team.objects.filter(pk__in=scope.values("team_id"))
     specialists = User.objects.filter(role=Role.SPECIALIST, team__in=teams)
     form = FilterForm(request.GET or None, teams=teams, specialists=specialists)
-    form.fields["q"].label = "Name, reference, NHS number or words in a case note"
+    search_box = form.fields["q"]
+    search_box.label = "Name, reference, NHS number or words in a case note"
+    search_box.help_text = 'Part of a name is enough, and near spellings are found too: "Jonh" finds John.'
     rows = scope.select_related("team", "specialist")
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            term = data["q"].strip()
-            match = Q(reference__iexact=term) | Q(given_name__icontains=term) | Q(family_name__icontains=term)
-            parts = term.split()
-            if len(parts) >= 2:
-                match |= Q(given_name__icontains=parts[0], family_name__icontains=parts[-1])
-            digits = identifiers.normalise_nhs_number(term)
-            if digits.isdigit() and len(digits) == 10:
-                match |= Q(nhs_number=digits)
-            if len(term) >= NOTE_SEARCH_MIN:
-                # Case notes are searched too (words of three letters or more), within the same scope.
-                match |= Q(pk__in=_with_note_matching(term))
-            rows = rows.filter(match)
+            # Names (partial or near spellings), reference, NHS number and case notes, within the scope.
+            rows = search_participants(rows, data["q"])
         if data["status"]:
             rows = rows.filter(status=data["status"])
         if data["team"]:

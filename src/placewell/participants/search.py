@@ -1,0 +1,68 @@
+"""Participant search: names (partial and near spellings), reference, NHS number and words in case notes,
+within the rows the caller may see, best match first, on any database."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, Greatest, Least
+
+from placewell.engine.namematch import fold
+from placewell.participants import identifiers
+from placewell.participants.models import Participant
+from placewell.ui.namesearch import Fold, Similarity, matches, rank
+
+NOTE_SEARCH_MIN = 3
+
+
+def _with_note_matching(term: str) -> QuerySet:
+    """Participants with a case note containing ``term`` (a subquery; case notes belong to casework)."""
+    note = apps.get_model("casework", "CaseNote")
+    return note.objects.filter(text__icontains=term).values("participant_id")
+
+
+def _named(folded: str) -> QuerySet:
+    """Ids of participants whose first or last name contains ``folded`` or is a near spelling of it; with two
+    or more words, also those whose first name matches the first word and last name the last. A subquery
+    over the whole table that the trigram indexes serve; the caller's scope is applied outside it."""
+    named = Participant.objects.alias(g=Fold("given_name"), f=Fold("family_name"))
+    match = matches("g", folded) | matches("f", folded)
+    parts = folded.split()
+    if len(parts) >= 2:
+        match |= matches("g", parts[0]) & matches("f", parts[-1])
+    return named.filter(match).values("pk")
+
+
+def search_participants(rows: QuerySet[Participant], term: str) -> QuerySet[Participant]:
+    """The participants of ``rows`` found by ``term``: a name containing it or spelt nearly like it ("Jonh"
+    finds John), ignoring case and accents; the reference; the NHS number; or (three letters or more) words
+    in a case note. ``rows`` is the caller's scope: whatever matches outside it never appears. Best first:
+    the same name or reference, then names starting with the term, then names containing it, then near
+    spellings, closest first, then by name."""
+    term = term.strip()
+    folded = fold(term)
+    if not folded:
+        return rows
+    match = Q(reference__iexact=term) | Q(pk__in=_named(folded))
+    digits = identifiers.normalise_nhs_number(term)
+    if digits.isdigit() and len(digits) == 10:
+        match |= Q(nhs_number=digits)
+    if len(term) >= NOTE_SEARCH_MIN:
+        match |= Q(pk__in=_with_note_matching(term))
+    parts = folded.split()
+    full = f"{parts[0]} {parts[-1]}" if len(parts) >= 2 else folded
+    return (
+        rows.filter(match)
+        .alias(g=Fold("given_name"), f=Fold("family_name"))
+        .alias(whole=Concat(F("g"), Value(" "), F("f"), output_field=CharField()))
+        .alias(
+            rank=Least(
+                Case(When(reference__iexact=term, then=Value(0)), default=Value(3)),
+                rank("g", folded),
+                rank("f", folded),
+                rank("whole", full),
+            ),
+            closeness=Greatest(Similarity(F("g"), Value(folded)), Similarity(F("f"), Value(folded))),
+        )
+        .order_by("rank", "-closeness", "family_name", "given_name", "id")
+    )
