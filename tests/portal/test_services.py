@@ -144,3 +144,17 @@ def test_sign_in_and_requests_are_audited_without_personal_data(world, rowan, ma
         text = f"{e.summary} {e.changes}".lower()
         for personal in ("rowan", "example.org", "07700", "gp", "after 10"):
             assert personal not in text, (personal, e.summary, e.changes)
+
+
+def test_erasure_deletes_links_codes_and_requests(world, rowan) -> None:  # type: ignore[no-untyped-def]
+    from placewell.portal.models import CallBackRequest
+
+    services.request_code("rowan@example.org")
+    services.ask(participant=rowan, kind="call_back", best_time="any", note="My own words")
+    ps.close(by=world.alice, participant=rowan, reason="Finished")
+    ps.erase(
+        by=world.mandy,
+        participant=rowan,
+        reason=ErasureReason(dt.date(2026, 11, 20), "role:data_protection_officer"),
+    )
+    assert not SignInToken.objects.exists() and not CallBackRequest.objects.exists()

@@ -8,10 +8,11 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from placewell.portal import panels, requests
-        from placewell.portal.services import register_message_texts
+        from placewell.portal.services import erase_participant_portal, register_message_texts
         from placewell.ui.extensions import (
             HomePanel,
             ParticipantPanel,
+            register_erasure_step,
             register_home_panel,
             register_participant_panel,
         )
@@ -31,3 +32,4 @@ class PortalConfig(AppConfig):
                 key="portal_requests", template="portal/_home_panel.html", context=panels.home, order=21
             )
         )
+        register_erasure_step("portal", erase_participant_portal)

@@ -488,3 +488,11 @@ def mark_done(*, by: User, item: CallBackRequest, request: HttpRequest | None = 
 
 def open_requests(participant_ids: list[int]) -> Q:
     return Q(participant_id__in=participant_ids, done_at__isnull=True)
+
+
+def erase_participant_portal(participant: Participant, by: User | None = None) -> dict[str, int]:
+    """Delete the person's sign-in links and codes and their requests on erasure (called inside
+    ``participants.services.erase``): a request's note is in their own words."""
+    tokens = SignInToken.objects.filter(participant=participant).delete()[0]
+    asked = CallBackRequest.objects.filter(participant=participant).delete()[0]
+    return {"portal_tokens": tokens, "portal_requests": asked}
