@@ -17,6 +17,11 @@ writers already (IMMEDIATE transactions, settings.py). The lock is held until th
 commits, which is the price of the chain (measured in benchmarks/bench_audit_chain.py). An append costs one
 query more than before on SQLite (reading the last hash) and two on PostgreSQL.
 
+An action that writes several events and holds other locks (randomisation) wraps its work in ``deferred()``:
+the events are collected and linked in one append at the end of the block, still inside the action's
+transaction, so the chain's lock is taken once, last, and held only for that append and the commit
+(docs/explanation/randomisation-throughput.md).
+
 A database trigger (migration ``accounts.0005``) refuses UPDATE and DELETE on the audit table, and the
 deploy guide sets up an application role without those rights; the chain is what still tells on someone
 who has the owner's rights and drops the trigger.
@@ -28,7 +33,9 @@ import datetime as dt
 import hashlib
 import ipaddress
 import json
+import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,10 +132,48 @@ def content_of(event: AuditEvent) -> tuple[Any, ...]:
     return tuple(getattr(event, name) for name in CONTENT)
 
 
+_deferred = threading.local()
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Collect the events appended in the block and append them together when it ends without error.
+
+    Must run inside the transaction that makes the change (the caller's ``transaction.atomic``), so the
+    events are still saved with the change or not at all; on an error the collected events are dropped with
+    the rolled-back change. Events appended in the block have no id until the block ends. Nested blocks
+    append at the end of the outermost one. Not for code that rolls back a savepoint inside the block and
+    carries on: the events collected in that savepoint would still be appended.
+    """
+    if getattr(_deferred, "events", None) is not None:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_chain.deferred() must run inside the change's transaction")
+    _deferred.events = []
+    try:
+        yield
+        events = _deferred.events
+    finally:
+        _deferred.events = None
+    _append_now(events)
+
+
 def append(events: Iterable[AuditEvent]) -> list[AuditEvent]:
     """Link unsaved events to the end of the chain and save them, in the caller's transaction (or one
-    of their own)."""
+    of their own); inside ``deferred()``, at the end of that block."""
     events = list(events)
+    pending = getattr(_deferred, "events", None)
+    if pending is not None:
+        for event in events:
+            if event.at is None:
+                event.at = _now()  # the time of the action, not of the append
+        pending.extend(events)
+        return events
+    return _append_now(events)
+
+
+def _append_now(events: list[AuditEvent]) -> list[AuditEvent]:
     if not events:
         return events
     with transaction.atomic(savepoint=False):

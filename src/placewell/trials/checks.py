@@ -67,8 +67,12 @@ def may_see_arms(user: User, trial: Trial) -> bool:
     return has_perm(user, Perm.VIEW_ARMS) and not is_blinded(user, trial)
 
 
-def readiness_problems(trial: Trial, participant: Participant, on: dt.date) -> list[str]:
-    """Why this person cannot be randomised into this trial today (empty when they can)."""
+def readiness_problems(
+    trial: Trial, participant: Participant, on: dt.date, *, allocated: bool | None = None
+) -> list[str]:
+    """Why this person cannot be randomised into this trial today (empty when they can).
+
+    ``allocated`` says whether they have been randomised already, when the caller has read it."""
     if trial.state == TrialState.DRAFT:
         return [
             "This trial is still being set up: its design must be locked before anyone is randomised. "
@@ -87,7 +91,9 @@ def readiness_problems(trial: Trial, participant: Participant, on: dt.date) -> l
         ]
     if participant.service_id != trial.service_id:
         return [f"This person is referred to another service, not one in this trial. {NOTHING}"]
-    if Allocation.objects.filter(participant=participant).exists():
+    if allocated is None:
+        allocated = Allocation.objects.filter(participant=participant).exists()
+    if allocated:
         return [f"This person has already been randomised; a person is randomised once only. {NOTHING}"]
     advice = {
         Status.REFERRED: "Screen their eligibility and record their agreement first.",

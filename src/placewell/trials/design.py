@@ -7,8 +7,11 @@ the engine (whose designs print as ``seed=<concealed>``).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,14 +71,22 @@ def possible_strata(trial: Trial, sites: list[Site] | None = None) -> list[Strat
     return cells
 
 
-def participant_values(trial: Trial, participant: Participant) -> dict[str, str]:
-    """The participant's site and stratification values; TrialError naming what is missing."""
+def participant_values(
+    trial: Trial, participant: Participant, site_of_team: Mapping[int, str] | None = None
+) -> dict[str, str]:
+    """The participant's site and stratification values; TrialError naming what is missing.
+
+    ``site_of_team`` (team id to site code, from ``locked_design``) saves reading the trial's sites."""
     if participant.team_id is None:
         raise TrialError(
             "This person is not in a team, so their trial site is not known. Assign them to a team, then "
             "randomise. Nothing was allocated."
         )
-    site = trial.sites.filter(teams=participant.team_id).first()
+    if site_of_team is not None:
+        code = site_of_team.get(participant.team_id)
+        site = None if code is None else Site(trial=trial, code=code)
+    else:
+        site = trial.sites.filter(teams=participant.team_id).first()
     if site is None:
         raise TrialError(
             f"{participant.team.name if participant.team else 'Their team'} is not part of any site of this "
@@ -94,8 +105,10 @@ def participant_values(trial: Trial, participant: Participant) -> dict[str, str]
     return values
 
 
-def stratum_for(trial: Trial, participant: Participant) -> tuple[str, dict[str, str]]:
-    values = participant_values(trial, participant)
+def stratum_for(
+    trial: Trial, participant: Participant, site_of_team: Mapping[int, str] | None = None
+) -> tuple[str, dict[str, str]]:
+    values = participant_values(trial, participant, site_of_team)
     return stratum_key(values), values
 
 
@@ -115,13 +128,17 @@ def build_schedule(trial: Trial, strata: dict[int, str]) -> RatioSchedule | None
     return RatioSchedule(changes) if changes else None
 
 
-def build_design(trial: Trial, seed: int, arms: list[Arm] | None = None) -> Any:
-    """The engine design for the trial (permuted blocks or minimisation)."""
+def build_design(
+    trial: Trial, seed: int, arms: list[Arm] | None = None, fixed: LockedDesign | None = None
+) -> Any:
+    """The engine design for the trial (permuted blocks or minimisation); ``fixed`` (from ``locked_design``)
+    gives the sites and strata without reading them again."""
     arms = _arms(trial) if arms is None else arms
     codes = tuple(a.code for a in arms)
     ratio = tuple(a.weight for a in arms)
     if trial.method == "minimisation":
-        factors = [Factor("site", tuple(trial.sites.values_list("code", flat=True)))]
+        site_codes = fixed.site_codes if fixed else tuple(trial.sites.values_list("code", flat=True))
+        factors = [Factor("site", site_codes)]
         factors += [
             Factor(f, tuple(v for v, _ in STRATIFICATION_FIELDS[f][1]))
             for f in trial.stratify_by
@@ -135,7 +152,7 @@ def build_design(trial: Trial, seed: int, arms: list[Arm] | None = None) -> Any:
             p_preferred=float(trial.p_preferred),
             treatment_arm=_treatment(arms),
         )
-    strata = dict(trial.strata.values_list("pk", "key"))
+    strata = dict(fixed.strata) if fixed else dict(trial.strata.values_list("pk", "key"))
     return PermutedBlockDesign(
         codes,
         ratio,
@@ -163,3 +180,49 @@ def stored_list(trial: Trial, stratum: str | None = None, arms: list[Arm] | None
 
 def configured_strata(trial: Trial) -> dict[str, Stratum]:
     return {s.key: s for s in trial.strata.all()}
+
+
+@dataclass(frozen=True)
+class LockedDesign:
+    """What a locked trial can no longer change (``services._require_draft``): its arms, which team recruits
+    at which site, the sites' codes in order and the strata (id to key). Ratio changes are not here: they
+    may be added while the trial recruits."""
+
+    arms: tuple[Arm, ...]
+    site_of_team: Mapping[int, str]
+    site_codes: tuple[str, ...]
+    strata: Mapping[int, str]
+
+
+_LOCKED: dict[tuple[int, str, str], LockedDesign] = {}
+_LOCKED_GUARD = threading.Lock()
+_LOCKED_MAX = 256
+
+
+def locked_design(trial: Trial, seed: str) -> LockedDesign:
+    """The locked trial's fixed parts, read once per process (four queries saved on each randomisation).
+
+    Kept by the trial's id, the time it was locked and a hash of its secret seed (made afresh when a trial
+    is locked), so a trial that is not the one read before is never given its parts. Draft trials are read
+    each time, as their design can still change.
+    """
+    if trial.state != "locked" or trial.locked_at is None:
+        return _read_locked_design(trial)
+    key = (trial.pk, trial.locked_at.isoformat(), hashlib.sha256(seed.encode()).hexdigest())
+    found = _LOCKED.get(key)
+    if found is None:
+        found = _read_locked_design(trial)
+        with _LOCKED_GUARD:
+            if len(_LOCKED) >= _LOCKED_MAX:
+                _LOCKED.clear()
+            _LOCKED[key] = found
+    return found
+
+
+def _read_locked_design(trial: Trial) -> LockedDesign:
+    return LockedDesign(
+        arms=tuple(trial.arms.all()),
+        site_of_team={team: code for team, code in trial.sites.values_list("teams", "code") if team},
+        site_codes=tuple(trial.sites.values_list("code", flat=True)),
+        strata=dict(trial.strata.values_list("pk", "key")),
+    )

@@ -19,9 +19,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from placewell.accounts import audit
+from placewell.accounts import audit, audit_chain
 from placewell.accounts.models import AuditEvent, Service, Team
 from placewell.accounts.policy import Perm, has_perm, participant_scope
 from placewell.engine.randomisation import (
@@ -49,6 +50,7 @@ from placewell.trials.design import (
     STRATIFICATION_FIELDS,
     TrialError,
     build_design,
+    locked_design,
     normalise_registration,
     possible_strata,
     stored_list,
@@ -452,13 +454,29 @@ def close_recruitment(*, by: User, trial: Trial, request: HttpRequest | None = N
     return trial
 
 
-def _refuse_user(by: User, trial: Trial, participant: Participant) -> None:
+def _refuse_user(by: User, trial: Trial) -> None:
+    """Refuse on the checks ``_current`` read with the trial."""
     if not has_perm(by, Perm.RANDOMISE):
         raise TrialError(f"Your role does not randomise participants. {NOTHING}")
-    if is_blinded(by, trial):
+    if trial.by_blinded:  # type: ignore[attr-defined]
         raise TrialError(f"You are blind to allocations in this trial, so you cannot randomise. {NOTHING}")
-    if not Participant.objects.filter(participant_scope(by), pk=participant.pk).exists():
+    if not trial.in_by_scope:  # type: ignore[attr-defined]
         raise TrialError(f"You can randomise only people in your own caseload scope. {NOTHING}")
+
+
+def _current(by: User, trial: Trial, participant: Participant) -> Trial:
+    """The trial as of now with its seed, and in the same query whether ``by`` is blind in it, whether the
+    participant is in ``by``'s scope and whether they have been randomised already."""
+    blind = Trial.blinded_staff.through.objects.filter(trial_id=OuterRef("pk"), user_id=by.pk)
+    return (
+        Trial.objects.select_related("service", "secret")
+        .annotate(
+            by_blinded=Exists(blind),
+            in_by_scope=Exists(Participant.objects.filter(participant_scope(by), pk=participant.pk)),
+            already_allocated=Exists(Allocation.objects.filter(participant_id=participant.pk)),
+        )
+        .get(pk=trial.pk)
+    )
 
 
 def randomise(
@@ -475,23 +493,27 @@ def randomise(
     gives it); it decides the ratio in force and whether the recruitment window is open.
     """
     day = on or timezone.localdate()
-    # Its state as of now, not as loaded; the seed comes in the same query.
-    trial = Trial.objects.select_related("service", "secret").get(pk=trial.pk)
-    _refuse_user(by, trial, participant)
-    problems = readiness_problems(trial, participant, day)
+    # Its state as of now, not as loaded; the seed, the user's checks and "randomised before?" in the same query.
+    trial = _current(by, trial, participant)
+    _refuse_user(by, trial)
+    problems = readiness_problems(trial, participant, day, allocated=trial.already_allocated)  # type: ignore[attr-defined]
     if problems:
         raise TrialError(problems[0])
-    key, values = stratum_for(trial, participant)
-    # Everything that does not change while the trial recruits is read before the stratum row is locked,
-    # so the lock is held for the engine step and three writes only.
-    arms = list(trial.arms.all())
+    # Everything that does not change while the trial recruits is read before the stratum row is locked
+    # (and once per process: locked_design), so the lock is held for the engine step and three writes only.
+    fixed = locked_design(trial, trial.secret.seed)
+    key, values = stratum_for(trial, participant, fixed.site_of_team)
+    arms = list(fixed.arms)
     try:
         seed = int(trial.secret.seed)
         if trial.method == Method.LIST:
             mechanism: Any = stored_list(trial, key, arms)
         else:
-            mechanism = build_design(trial, seed, arms)
-        with transaction.atomic():
+            mechanism = build_design(trial, seed, arms, fixed)
+        # The audit events (the hooks' and the allocation's) are linked to the chain together at the end,
+        # so the chain's lock, which every audited action in the service waits for, is taken after the
+        # stratum row and held only for that append and the commit.
+        with transaction.atomic(), audit_chain.deferred():
             for hook in hooks.joining_trial_hooks():
                 hook(by, trial, participant, request)
             return _allocate_locked(by, trial, participant, key, values, day, arms, mechanism, request)

@@ -467,17 +467,26 @@ def _today() -> Any:
 @login_required
 def check(request: HttpRequest, trial: int, pk: int | None = None) -> HttpResponse:
     m = _meeting(request, trial, pk)
-    if m.participant is not None and Allocation.objects.filter(participant=m.participant).exists():
+    posted = request.method == "POST"
+    # Someone randomised already goes to their result. A submission leaves that check to ``randomise``,
+    # which makes it in the query that reads the trial, and asks again only when it refuses.
+    if m.participant is not None and not posted and _randomised(m):
         return redirect(m.url("result"))
     if not (m.eligible() and m.agreed()):
+        if m.participant is not None and posted and _randomised(m):
+            return redirect(m.url("result"))
         return redirect(m.next_url())
-    form = RandomiseForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    form = RandomiseForm(request.POST if posted else None)
+    if posted and m.participant is not None and not form.is_valid() and _randomised(m):
+        return redirect(m.url("result"))
+    if posted and form.is_valid():
         if m.practice:
             return _practice_result(m)
         try:
             services.randomise(by=request.user, trial=m.trial, participant=m.participant, request=request)  # type: ignore[arg-type]
         except TrialError as exc:
+            if _randomised(m):
+                return redirect(m.url("result"))
             form.add_error(None, str(exc))
         else:
             m.wizard.clear()
@@ -507,6 +516,10 @@ def check(request: HttpRequest, trial: int, pk: int | None = None) -> HttpRespon
     if baseline.baseline_steps():
         rows.append(("Baseline questionnaires", "Complete"))
     return m.render("trials/meeting_check.html", {"form": form, "rows": rows})
+
+
+def _randomised(m: Meeting) -> bool:
+    return Allocation.objects.filter(participant=m.participant).exists()
 
 
 def _practice_result(m: Meeting) -> HttpResponse:
