@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from placewell.accounts import audit
 from placewell.accounts.models import AuditEvent
@@ -161,7 +162,7 @@ def request_code(raw: str, request: HttpRequest | None = None) -> str:
     The caller shows the same page whatever happened here."""
     address = parse_address(raw)
     if address is None:
-        raise ActionError("Enter an email address or a mobile phone number", field="address")
+        raise ActionError(_("Enter an email address or a mobile phone number"), field="address")
     person = find_person(address)
     lock = AddressLock.objects.filter(address_hash=address.hash).first()
     locked = lock is not None and lock.locked_until is not None and lock.locked_until > timezone.now()
@@ -265,17 +266,17 @@ def check_code(address_hash: str, code: str, request: HttpRequest | None = None)
 
 
 def wrong_code_message() -> str:
-    return (
+    return _(
         "That code did not work. Check you typed all 6 numbers. "
         "A code works once, for 10 minutes. You can ask for a new code."
     )
 
 
 def locked_message() -> str:
-    return (
+    return _(
         "You have typed too many codes that did not work. "
-        f"To keep your details safe, please wait {LOCK_MINUTES} minutes, then ask for a new code."
-    )
+        "To keep your details safe, please wait %(minutes)s minutes, then ask for a new code."
+    ) % {"minutes": LOCK_MINUTES}
 
 
 def _audit_sign_in(person: Participant, how: str, request: HttpRequest | None) -> None:

@@ -57,7 +57,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         try:
             address_hash = services.request_code(form.cleaned_data["address"], request)
         except ActionError as exc:
-            form.add_error("address", _(exc.message))
+            form.add_error("address", exc.message)
         else:
             request.session[PENDING_KEY] = address_hash
             return redirect("portal:code")
@@ -76,7 +76,7 @@ def code(request: HttpRequest) -> HttpResponse:
         except services.Locked:
             locked = True
         except services.WrongCode:
-            form.add_error("code", _(services.wrong_code_message()))
+            form.add_error("code", services.wrong_code_message())
         else:
             services.sign_in(request, person)
             return redirect("portal:home")
