@@ -86,3 +86,26 @@ def test_the_page_finds_near_spellings_says_so_and_keeps_its_query_count(client_
 
 
 SEARCH_PAGE_QUERIES = 10
+
+
+@pytest.mark.postgres
+def test_postgresql_serves_the_search_from_the_trigram_index_and_agrees_with_python(employers) -> None:  # type: ignore[no-untyped-def]
+    from placewell.engine import namematch
+
+    rows = search_employers(Employer.objects.all(), "Tescoe")
+    with connection.cursor() as cur:
+        # On a table this small the planner prefers reading it all; forbidding that shows the index can serve
+        # both the partial-name and the near-spelling test (benchmarks/bench_search.py times it at size).
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("SET LOCAL enable_indexscan = off")
+        sql, params = rows.query.sql_with_params()
+        cur.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(r[0] for r in cur.fetchall())
+        assert "employer_name_trgm" in plan, plan
+        pairs = [("Tescoe", "Tesco Express"), ("Jonh", "John"), ("Siobhán", "SIOBHAN KELLY"), ("Zoë", "Zoe")]
+        for a, b in pairs:
+            cur.execute("SELECT similarity(placewell_fold(%s), placewell_fold(%s))", [a, b])
+            pg = cur.fetchone()[0]
+            assert pg == pytest.approx(namematch.similarity(namematch.fold(a), namematch.fold(b)), abs=1e-6)
+            cur.execute("SELECT placewell_fold(%s)", [b])
+            assert cur.fetchone()[0] == namematch.fold(b)

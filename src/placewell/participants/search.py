@@ -22,14 +22,18 @@ def _with_note_matching(term: str) -> QuerySet:
 
 
 def _named(folded: str) -> QuerySet:
-    """Ids of participants whose first or last name contains ``folded`` or is a near spelling of it; with two
-    or more words, also those whose first name matches the first word and last name the last. A subquery
-    over the whole table that the trigram indexes serve; the caller's scope is applied outside it."""
+    """Ids of participants whose first or last name contains ``folded`` or, for one word, is a near spelling
+    of it; for two words or more, also those whose first name contains or nearly spells the first word and
+    last name the last ("Jonh Smyth"). A subquery over the whole table that the trigram indexes serve; the
+    caller's scope is applied outside it."""
     named = Participant.objects.alias(g=Fold("given_name"), f=Fold("family_name"))
-    match = matches("g", folded) | matches("f", folded)
     parts = folded.split()
-    if len(parts) >= 2:
-        match |= matches("g", parts[0]) & matches("f", parts[-1])
+    if len(parts) == 1:
+        match = matches("g", folded) | matches("f", folded)
+    else:
+        match = (
+            Q(g__contains=folded) | Q(f__contains=folded) | (matches("g", parts[0]) & matches("f", parts[-1]))
+        )
     return named.filter(match).values("pk")
 
 
