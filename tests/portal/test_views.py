@@ -246,3 +246,10 @@ def test_a_call_back_after_support_ended_shows_on_the_specialists_home(
     assert "Asked to be called back: support ended or not started" in home
     assert "to be called back in the afternoon" in home
     assert "support ended or not started" not in client_as("bob").get("/").content.decode()
+
+
+def test_the_pages_follow_a_person_who_chose_welsh(rowan, client) -> None:  # type: ignore[no-untyped-def]
+    client.cookies["django_language"] = "cy"
+    assert "Gweld eich cymorth" in client.get("/my-support/sign-in/").content.decode()
+    body = as_participant(client, rowan).get("/my-support/").content.decode()
+    assert "Fy nghymorth" in body and "Mae eich cymorth yn parhau." in body
