@@ -176,6 +176,7 @@ def test_no_participant_facing_questionnaire_page_shows_stand_in_wording_or_an_i
         pages.append((url, _visible(response.content.decode(), token)))
 
     get("start", f"/q/{token}/")
+    get("easy_read", f"/q/{token}/easy-read/")
     total = len(split(present_many(EVERY_INSTRUMENT)))
     assert total > len(EVERY_INSTRUMENT)  # the long ones are asked a question a page
     for number in range(1, total + 1):

@@ -149,3 +149,17 @@ def test_an_appointment_message_gives_the_day_and_time_in_welsh(
     )
     assert "dros y ffôn (byddwn ni'n eich ffonio)" in message.body
     assert message.subject == "Mae eich apwyntiad wedi'i drefnu"
+
+
+def test_a_letter_to_a_welsh_speaker_is_in_welsh_and_dated_in_welsh(world) -> None:  # type: ignore[no-untyped-def]
+    from placewell.messaging import letters, services
+    from tests.casework.conftest import at
+    from tests.messaging.conftest import person
+
+    welsh = person(world, contact_language="cy")
+    message = services.compose(welsh, "support_ending", now=at(dt.date(2027, 3, 2), 11))
+    message.created_at = at(dt.date(2027, 3, 2), 11)
+    html = letters.render_html(message)
+    assert '<html lang="cy">' in html and "Annwyl Rowan," in html
+    assert "2 Mawrth 2027" in html  # Django's Welsh month name for March
+    assert "<h1>Eich cymorth cyflogaeth</h1>" in html

@@ -8,21 +8,23 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from placewell.messaging.models import Message
+from placewell.messaging.texts import in_language_of
 
 
 def render_html(message: Message) -> str:
     participant = message.participant
     address = [participant.full_name, *participant.address.splitlines(), participant.postcode]
-    return render_to_string(
-        "messaging/letter.html",
-        {
-            "message": message,
-            "service": participant.service.name,
-            "address": [line.strip() for line in address if line and line.strip()],
-            "date": timezone.localtime(message.sent_at or message.created_at).date(),
-            "paragraphs": [para for para in message.body.split("\n\n") if para.strip()],
-        },
-    )
+    with in_language_of(participant):  # the date and the page's language as the letter's words
+        return render_to_string(
+            "messaging/letter.html",
+            {
+                "message": message,
+                "service": participant.service.name,
+                "address": [line.strip() for line in address if line and line.strip()],
+                "date": timezone.localtime(message.sent_at or message.created_at).date(),
+                "paragraphs": [para for para in message.body.split("\n\n") if para.strip()],
+            },
+        )
 
 
 def render_pdf(message: Message) -> bytes:
