@@ -119,12 +119,16 @@ REFERRAL_KEYS = (
 )
 
 
+SOURCES = frozenset(ReferralSource.values)  # made once: ``values`` builds a list on every call
+DETAIL_KEYS = frozenset({*Participant.PERSONAL_FIELDS, "employment_status", "contact_language"})
+
+
 def check_referral(values: Mapping[str, Any], service: Service) -> dict[str, Any]:
     """The rules a new referral must meet, for one person (``refer_participant``) or many (``refer_many``).
     Raises ``ParticipantError`` naming the field; returns the person's details (the values that are not
     the referral's), with NHS and National Insurance numbers in their standard form."""
     source, team, specialist = values.get("source"), values.get("team"), values.get("specialist")
-    if source not in ReferralSource.values:
+    if source not in SOURCES:
         raise ParticipantError(f"Unknown referral source {source!r}", "source")
     for name in ("given_name", "family_name"):
         if not str(values.get(name) or "").strip():
@@ -139,7 +143,7 @@ def check_referral(values: Mapping[str, Any], service: Service) -> dict[str, Any
     if referral_date > timezone.localdate():
         raise ParticipantError("Referral date must be today or in the past", "referral_date")
     details = {k: v for k, v in values.items() if k not in REFERRAL_KEYS}
-    unknown = set(details) - set(Participant.PERSONAL_FIELDS) - {"employment_status", "contact_language"}
+    unknown = set(details) - DETAIL_KEYS
     if unknown:
         raise ParticipantError(
             f"Unknown participant fields: {', '.join(sorted(unknown))}", sorted(unknown)[0]

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 A = AuditEvent.Action
 MAX_HOURS = Decimal(100)  # more than 100 hours a week is taken as a typing mistake
 MAX_HOURLY = Decimal(500)  # more than £500 an hour is taken as a typing mistake
+CONTRACT_TYPES = frozenset(ContractType.values)  # made once: ``values`` builds a list on every call
+END_REASONS = frozenset(EndReason.values)
 
 
 class PlacementError(ActionError):
@@ -90,7 +92,7 @@ def check_job_start(
         name = "Self-employed"
     if not name:
         raise PlacementError("Select the employer or enter its name", "employer_name")
-    if contract_type not in ContractType.values:
+    if contract_type not in CONTRACT_TYPES:
         raise PlacementError("Select the contract type", "contract_type")
     hours_d = _decimal(values.get("hours"), "hours", "Hours a week")
     pay_d = _decimal(values.get("hourly_pay"), "hourly_pay", "Hourly pay")
@@ -138,7 +140,7 @@ def check_job_end(started_on: dt.date, ended_on: dt.date, reason: str) -> None:
         )
     if ended_on > timezone.localdate():
         raise PlacementError("The end date must be today or in the past", "ended_on")
-    if reason not in EndReason.values:
+    if reason not in END_REASONS:
         raise PlacementError("Select why the job ended", "reason")
 
 
