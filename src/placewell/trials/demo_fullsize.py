@@ -11,9 +11,12 @@ main demo's caseloads stay small. Recruitment ran from May 2018 to October 2019,
 Why bulk inserts rather than the actions: 9,785 people through ``refer_participant``, ``randomise`` and the
 survey actions take far too long for ``./run demo``. The trial, its sites, arms and groups, and its survey
 waves are still made by the actions; the people are written with ``bulk_create`` in batches, each table in a
-handful of statements, and one "create" audit event per participant is written the same way. Times are the
-historical ones (a person referred in 2018 shows 2018 in their timeline), so the loader switches off
-``auto_now``/``auto_now_add`` while it inserts (``demo_fullsize_records.historic``).
+handful of statements, and one "create" audit event per participant is written the same way. Contacts and
+job starts go through the owning apps' bulk actions (``casework.services.record_contacts``,
+``placements.services.record_job_starts``) as loaded history: checked by the single-record actions' rules,
+recorded by each person's specialist at the historical time, and audited. Times are the historical ones (a
+person referred in 2018 shows 2018 in their timeline), so the loader switches off ``auto_now``/``auto_now_add``
+while it inserts the rest (``demo_fullsize_records.historic``).
 
 Outcome records follow one derivation, which the analysis dataset reads back (a contract): over the 365 days
 after the randomisation date (``randomised_on + 1`` to ``randomised_on + 365``), ``employed_13wk`` is 1 when
