@@ -125,3 +125,26 @@ def test_possible_duplicates_are_flagged_as_refer_participant_flags_them(world) 
     )
     assert again[0].possible_duplicate_of_id is None
     assert Participant.objects.get(pk=again[1].pk).possible_duplicate_of_id == again[0].pk
+
+
+def test_change_referral_changes_the_first_referral_and_audits_the_fields_without_values(world) -> None:  # type: ignore[no-untyped-def]
+    p = refer(world, referrer_name="Dr A Jones")
+    before = AuditEvent.objects.count()
+    referral = services.change_referral(
+        by=world.alice,
+        participant=p,
+        values={"source": "jobcentre", "referrer_name": "Dr B Smith", "notes": ""},
+    )
+    assert referral is not None and (referral.source, referral.referrer_name) == ("jobcentre", "Dr B Smith")
+    event = AuditEvent.objects.order_by("-id").first()
+    assert AuditEvent.objects.count() == before + 1
+    assert event.changes == {"source": "changed", "referrer_name": "changed"}
+    assert "Smith" not in event.summary + str(event.changes)
+    with pytest.raises(services.ParticipantError) as err:
+        services.change_referral(
+            by=world.alice,
+            participant=p,
+            values={"referral_date": timezone.localdate() + dt.timedelta(days=1)},
+        )
+    assert err.value.field == "referral_date"
+    assert Referral.objects.get(participant=p).referral_date == dt.date(2026, 11, 2)

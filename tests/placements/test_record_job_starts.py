@@ -147,3 +147,25 @@ def test_a_closed_record_takes_no_job_start_unless_loading_history(world, person
     person.refresh_from_db()
     assert (loaded[0].created_by, loaded[0].created_at) == (world.bob, at(TODAY, 9))
     assert person.status == Status.CLOSED
+
+
+def test_change_job_start_checks_as_a_new_job_is_checked_and_ends_it_through_end_job(
+    world, person, frozen
+) -> None:  # type: ignore[no-untyped-def]
+    recorded = services.record_job_start(by=world.alice, **job(person))  # type: ignore[arg-type]
+    values = job(person, hours=Decimal(101))
+    with pytest.raises(services.PlacementError, match="100 or fewer"):
+        services.change_job_start(by=world.alice, job=recorded, values=values)
+    changed = services.change_job_start(
+        by=world.alice,
+        job=recorded,
+        values=job(person, hourly_pay=Decimal("10.00"), ended_on=dt.date(2025, 9, 12), end_reason="resigned"),
+        how="by a test",
+    )
+    person.refresh_from_db()
+    assert not changed.competitive and changed.hourly_pay == Decimal("10.00")
+    assert changed.ended_on == dt.date(2025, 9, 12) and person.status == Status.ACTIVE  # back from in work
+    summaries = list(
+        AuditEvent.objects.filter(record_type="job_start").order_by("id").values_list("summary", flat=True)
+    )
+    assert summaries[-2:] == ["Job start changed by a test", "Job ended: they left"]
