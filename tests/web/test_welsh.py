@@ -163,3 +163,15 @@ def test_a_letter_to_a_welsh_speaker_is_in_welsh_and_dated_in_welsh(world) -> No
     assert '<html lang="cy">' in html and "Annwyl Rowan," in html
     assert "2 Mawrth 2027" in html  # Django's Welsh month name for March
     assert "<h1>Eich cymorth cyflogaeth</h1>" in html
+
+
+def test_my_plan_is_printed_in_the_persons_language(client_as, world) -> None:  # type: ignore[no-untyped-def]
+    from tests.casework.conftest import supported
+
+    welsh = supported(world, contact_language="cy")
+    english = supported(world)
+    staff = client_as("alice")
+    page = staff.get(f"/casework/participants/{welsh.pk}/my-plan/").content.decode()
+    assert '<h1 class="govuk-heading-xl">Fy nghynllun</h1>' in page and "Argraffu'r dudalen hon" in page
+    page = staff.get(f"/casework/participants/{english.pk}/my-plan/").content.decode()
+    assert '<h1 class="govuk-heading-xl">My plan</h1>' in page
