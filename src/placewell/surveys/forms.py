@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -35,7 +35,7 @@ class AdministerStartForm(GovukForm):
 
     def __init__(self, *args: Any, invitations: list[Invitation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["invitation"].choices = [("", "Not part of a wave")] + [
+        cast("forms.ChoiceField", self.fields["invitation"]).choices = [("", "Not part of a wave")] + [
             (i.pk, f"{i.wave.name} (due {i.due_date:%-d %B %Y})") for i in invitations
         ]
 

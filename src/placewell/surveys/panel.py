@@ -68,9 +68,12 @@ def chart_svg(key: str, title: str, points: list[Point], low: float, high: float
         return TOP + inner_h * (1 - (v - low) / span)
 
     coords = [
-        (LEFT + (i * step if len(scored) > 1 else inner_w / 2), y(float(p.value)))
+        (
+            LEFT + (i * step if len(scored) > 1 else inner_w / 2),
+            y(float(p.value or 0.0)),
+        )  # every scored point has a value
         for i, p in enumerate(scored)
-    ]  # type: ignore[arg-type]
+    ]
     desc = "; ".join(
         f"{p.label}: {_fmt(p.value)}{f' ({p.response.band})' if p.response.band else ''}" for p in scored
     )
@@ -187,7 +190,7 @@ def context(request: HttpRequest, participant: Participant) -> dict[str, Any] | 
         return None
     services.record_scores_view(
         by=request.user, participant=participant, what="survey scores", request=request
-    )  # type: ignore[arg-type]
+    )
     return {
         "p": participant,
         "measures": measures(participant),

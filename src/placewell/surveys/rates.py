@@ -29,6 +29,7 @@ from typing import Any
 
 from placewell.accounts.models import Service
 from placewell.engine.measures import INSTRUMENTS
+from placewell.participants.choices import SurveyMode
 from placewell.participants.models import Status
 from placewell.surveys.models import Invitation, Response, SurveyWave
 
@@ -232,7 +233,7 @@ def distribution(services: Iterable[Service] | None = None) -> Distribution:
                 bands=sorted(bands.items()),
             )
         )
-    labels_mode = dict(Response._meta.get_field("mode").choices)
+    labels_mode = dict(SurveyMode.choices)
     labels_via = dict(Response.Via.choices)
     return Distribution(
         by_mode=[(labels_mode.get(k, k), n) for k, n in sorted(modes.items())],

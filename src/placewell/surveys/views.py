@@ -10,6 +10,8 @@ the wave's questionnaires one after another and back to where they came from.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -21,6 +23,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.models import Service
 from placewell.accounts.policy import Perm, has_perm, participant_scope, require, services_in_scope
 from placewell.engine.measures import INSTRUMENTS
@@ -131,7 +134,7 @@ def administer_start(request: HttpRequest, pk: int) -> HttpResponse:
     if p.is_erased:
         raise Http404("Erased")
     invitations = [i for i in _invitations(p) if i.is_open]
-    initial = {"invitation": invitations[0].pk} if invitations else {}
+    initial: dict[str, Any] = {"invitation": invitations[0].pk} if invitations else {}
     if invitations:
         initial["mode"] = invitations[0].mode if invitations[0].mode != SurveyMode.WEB else SurveyMode.PHONE
     form = AdministerStartForm(request.POST or None, invitations=invitations, initial=initial)
@@ -213,7 +216,7 @@ def administer(request: HttpRequest, pk: int, instrument: str) -> HttpResponse:
 
 
 @login_required
-def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def response_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.VIEW_PARTICIPANTS)
     response = get_object_or_404(
         Response.objects.select_related("entered_by", "wording", "invitation__wave"), pk=pk
@@ -223,7 +226,7 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
         by=request.user,
         participant=p,
         what=f"{INSTRUMENTS[response.instrument_id].title} response",
-        request=request,  # type: ignore[arg-type]
+        request=request,
     )
     questionnaire = present(response.instrument_id, response.wording)
     rows = [(q.wording, q.label_for(response.answers.get(q.key))) for q in questionnaire.questions]
@@ -306,7 +309,7 @@ def create_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def fieldwork(request: HttpRequest, pk: int) -> HttpResponse:
+def fieldwork(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The people invited to a wave whom the user may see, with their fieldwork status."""
     require(request.user, Perm.VIEW_PARTICIPANTS)
     wave = get_object_or_404(
@@ -335,7 +338,7 @@ def fieldwork(request: HttpRequest, pk: int) -> HttpResponse:
         by=request.user,
         participants=[i.participant for i in shown],
         what=f"{wave.name} fieldwork",
-        request=request,  # type: ignore[arg-type]
+        request=request,
     )
     return render(
         request,
