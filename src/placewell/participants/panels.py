@@ -28,16 +28,16 @@ def home(request: HttpRequest) -> dict[str, Any] | None:
     if has_perm(user, Perm.TRANSFER):
         found = queue.queue_for(referral_queue_scope(user), limit=HOME_ROWS)
         shown = [w.participant for w in found.rows]
-        services.record_list(by=user, participants=shown, what="home page referral queue", request=request)  # type: ignore[arg-type]
+        services.record_list(by=user, participants=shown, what="home page referral queue", request=request)
         return {"kind": "queue", "queue": found, "rows": found.rows}
-    if user.role != Role.SPECIALIST:  # type: ignore[union-attr]
+    if user.role != Role.SPECIALIST:
         return None
     rows = list(
-        Participant.objects.filter(specialist=user, status__in=NEW_STATUSES)
+        Participant.objects.filter(specialist=user, status__in=NEW_STATUSES)  # type: ignore[misc]  # django-stubs cannot see annotations passed as **dict
         .select_related("service", "team")
         .annotate(**queue.ANNOTATIONS)
         .order_by("referred_on", "id")[:20]
     )
     new = queue.standing(rows, timezone.localdate())
-    services.record_list(by=user, participants=rows, what="home page new referrals", request=request)  # type: ignore[arg-type]
+    services.record_list(by=user, participants=rows, what="home page new referrals", request=request)
     return {"kind": "new", "rows": new}

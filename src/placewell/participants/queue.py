@@ -92,7 +92,7 @@ class Waiting:
 def waiting(participants: QuerySet[Participant]) -> QuerySet[Participant]:
     """Referrals not yet allocated among ``participants``, oldest referral first. One query when listed."""
     return (
-        participants.filter(specialist__isnull=True, status__in=WAITING_STATUSES)
+        participants.filter(specialist__isnull=True, status__in=WAITING_STATUSES)  # type: ignore[misc]  # django-stubs cannot see annotations passed as **dict
         .select_related("service", "team")
         .annotate(**ANNOTATIONS)
         .order_by("referred_on", "created_at", "id")

@@ -19,14 +19,14 @@ CASELOAD_ROLES = (Role.SPECIALIST, Role.TEAM_LEADER)
 def _service_id(user: User) -> int | None:
     if user.role == Role.SERVICE_MANAGER:
         return user.service_id
-    return user.team.service_id if user.team_id else None  # type: ignore[union-attr]
+    return user.team.service_id if user.team is not None else None
 
 
 def allocatable(user: User) -> list[User]:
     """Whom the user may allocate to: their own team (team leader) or every team of the service."""
-    staff = User.objects.filter(team__service_id=_service_id(user), role__in=CASELOAD_ROLES, is_active=True)
+    staff = User.objects.filter(team__service=_service_id(user), role__in=CASELOAD_ROLES, is_active=True)
     if user.role == Role.TEAM_LEADER:
-        staff = staff.filter(team_id=user.team_id)
+        staff = staff.filter(team=user.team_id)
     return list(staff.select_related("team").order_by("team__name", "first_name", "last_name"))
 
 
@@ -35,9 +35,7 @@ def _allocate(request: HttpRequest, user: User) -> tuple[str | None, str | None]
     pid, sid = request.POST.get("participant", ""), request.POST.get("specialist", "")
     if not pid.isdigit():
         raise Http404("No such referral")
-    person = (
-        Participant.objects.filter(service_id=_service_id(user), pk=pid).select_related("service").first()
-    )
+    person = Participant.objects.filter(service=_service_id(user), pk=pid).select_related("service").first()
     if person is None:
         raise Http404("No such referral")
     waiting = Participant.objects.filter(referral_queue_scope(user), pk=person.pk).exists()
@@ -91,7 +89,9 @@ def referral_queue(request: HttpRequest) -> HttpResponse:
             "staff": staff,
             # The same options in every row: built once, not once per row (50 rows by 10 or more specialists).
             "staff_options": format_html_join(
-                "", '<option value="{}">{} ({})</option>', ((s.pk, str(s), s.team.name) for s in staff)
+                "",
+                '<option value="{}">{} ({})</option>',
+                ((s.pk, str(s), s.team.name if s.team else "") for s in staff),
             ),
             "error": error,
             "error_for": error_for,
