@@ -211,7 +211,7 @@ class AuditChainReport:
 
 
 def _rows(chunk: int) -> Iterator[tuple[Any, ...]]:
-    names = ("id", *CONTENT, "chain_prev", "chain_hash")
+    names: tuple[str, ...] = ("id", *CONTENT, "chain_prev", "chain_hash")
     if connection.vendor == "sqlite":  # the text as stored, not through Django's slower datetime converter
         names = tuple("CAST(at AS TEXT)" if n == "at" else n for n in names)
     columns = ", ".join(names)

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.api import tokens
 from placewell.api.forms import TokenForm
 from placewell.api.models import ApiToken
@@ -17,12 +18,12 @@ from placewell.ui.forms import apply_error
 
 
 @login_required
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             token, raw = tokens.create_token(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 name=form.cleaned_data["name"],
                 expires_on=form.cleaned_data["expires_on"],
                 request=request,

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.policy import Perm
 from placewell.casework import services
 from placewell.casework.forms import BenefitsForm, EndingNoticeForm, GoalForm, HealthLiaisonForm, StepForm
@@ -127,13 +128,13 @@ def step_done(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def goal_status(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
+def goal_status(request: AuthenticatedHttpRequest, pk: int, goal_id: int) -> HttpResponse:
     p = participant_for(request, pk, Perm.EDIT_PARTICIPANT)
     goal = get_object_or_404(Goal, pk=goal_id, participant=p)
     try:
         services.set_goal_status(
             by=request.user, goal=goal, status=request.POST.get("status", ""), request=request
-        )  # type: ignore[arg-type]
+        )
     except services.CaseworkError as exc:
         messages.error(request, str(exc))
     else:
@@ -145,11 +146,11 @@ def goal_status(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
 
 
 @login_required
-def health(request: HttpRequest, pk: int) -> HttpResponse:
+def health(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = participant_for(request, pk)
     services.record_read(
         by=request.user, participant=p, what="health liaison and benefits records", request=request
-    )  # type: ignore[arg-type]
+    )
     return render(
         request,
         "casework/health.html",
@@ -163,14 +164,14 @@ def health(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def health_add(request: HttpRequest, pk: int) -> HttpResponse:
+def health_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = participant_for(request, pk, Perm.EDIT_PARTICIPANT)
     form = HealthLiaisonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_health_liaison(
                 by=request.user, participant=p, request=request, **form.cleaned_data
-            )  # type: ignore[arg-type]
+            )
         except services.CaseworkError as exc:
             apply_error(form, exc)
         else:
@@ -182,14 +183,14 @@ def health_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def benefits_add(request: HttpRequest, pk: int) -> HttpResponse:
+def benefits_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = participant_for(request, pk, Perm.EDIT_PARTICIPANT)
     form = BenefitsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_benefits_advice(
                 by=request.user, participant=p, request=request, **form.cleaned_data
-            )  # type: ignore[arg-type]
+            )
         except services.CaseworkError as exc:
             apply_error(form, exc)
         else:
@@ -201,7 +202,7 @@ def benefits_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def ending(request: HttpRequest, pk: int) -> HttpResponse:
+def ending(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record that a person whose record is closed was told their support had ended."""
     p = get_participant(request, pk, Perm.EDIT_PARTICIPANT)
     if p.status != Status.CLOSED:
@@ -214,7 +215,7 @@ def ending(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.record_ending_notice(
                 by=request.user, participant=p, request=request, **form.cleaned_data
-            )  # type: ignore[arg-type]
+            )
         except services.CaseworkError as exc:
             apply_error(form, exc)
         else:

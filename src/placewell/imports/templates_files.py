@@ -50,9 +50,13 @@ def csv_template(spec: Spec) -> bytes:
 def xlsx_template(spec: Spec) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook(write_only=False)
     sheet = book.active
+    if not isinstance(sheet, Worksheet):  # not reached: a new workbook opens on one worksheet
+        raise TypeError("A new workbook has no worksheet")
     sheet.title = spec.title[:31]
     exports.sheet_append(sheet, list(spec.names))
     exports.sheet_append(sheet, [guidance(c, i == 0) for i, c in enumerate(spec.columns)])
@@ -61,9 +65,7 @@ def xlsx_template(spec: Spec) -> bytes:
     for cell in sheet[2]:
         cell.font = Font(italic=True)
     for index, column in enumerate(spec.columns, 1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
-            14, len(column.name) + 2
-        )
+        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(column.name) + 2)
     sheet.freeze_panes = "A2"
     about = book.create_sheet("Data dictionary")
     for row in dictionary_rows(spec):

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.policy import Perm, require
 from placewell.imports import runner, storage, tasks, templates_files
 from placewell.imports.forms import UploadForm
@@ -48,7 +49,7 @@ def _spec(request: HttpRequest, kind: str):  # type: ignore[no-untyped-def]
 
 
 @login_required
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     service_id = _service_id(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -75,7 +76,7 @@ def start(request: HttpRequest) -> HttpResponse:
             try:
                 with transaction.atomic():
                     job.save()
-                    tasks.queue_check(job, request.user)  # type: ignore[arg-type]
+                    tasks.queue_check(job, request.user)
             except QueueUnavailable as exc:
                 storage.discard(job)
                 form.add_error("file", str(exc))

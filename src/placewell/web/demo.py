@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from django.db import transaction
@@ -165,7 +165,7 @@ def _pick_many(rng: random.Random, shares: dict[str, float]) -> list[str]:
     return [key for key, share in shares.items() if rng.random() < share]
 
 
-def _weighted(rng: random.Random, options: dict[str, float]) -> str:
+def _weighted(rng: random.Random, options: Mapping[str, float]) -> str:
     return rng.choices(list(options), weights=list(options.values()))[0]
 
 
@@ -269,7 +269,7 @@ def _ensure_structure(progress: Callable[[str], None]) -> tuple[dict[str, Team],
         service=svc_steps,
         template=EligibilityRuleSet.objects.get(service=None, key="hlt-wmca-out-of-work"),
     )
-    for username, first, last, role, key in STAFF:
+    for username, first, last, role, place in STAFF:
         accounts.create_staff(
             by=None,
             username=username,
@@ -278,8 +278,8 @@ def _ensure_structure(progress: Callable[[str], None]) -> tuple[dict[str, Team],
             last_name=last,
             email=f"{username}@demo.placewell.invalid",
             role=role,
-            team=teams.get(key or ""),
-            service={"brightpath": svc_bp, "steps": svc_steps}.get(key or ""),
+            team=teams.get(place or ""),
+            service={"brightpath": svc_bp, "steps": svc_steps}.get(place or ""),
             organisation=commissioner
             if role == Role.EVALUATOR
             else (brightpath if role == Role.ADMINISTRATOR else None),

@@ -29,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["status_counts"] = [
             (s.label, s.value, counts.get(s.value, 0)) for s in Status if s != Status.ERASED
         ]
-        if user.role == Role.SPECIALIST:  # type: ignore[union-attr]
+        if user.role == Role.SPECIALIST:
             context["my_caseload"] = Participant.objects.filter(
                 specialist=user, status__in=[Status.ACTIVE, Status.IN_WORK]
             ).count()
