@@ -95,7 +95,7 @@ def readiness_problems(
         allocated = Allocation.objects.filter(participant=participant).exists()
     if allocated:
         return [f"This person has already been randomised; a person is randomised once only. {NOTHING}"]
-    advice = {
+    advice: dict[str, str] = {
         Status.REFERRED: "Screen their eligibility and record their agreement first.",
         Status.INELIGIBLE: "They were screened as not eligible, so they cannot take part.",
         Status.ELIGIBLE: "Record their agreement first.",

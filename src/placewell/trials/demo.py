@@ -139,11 +139,14 @@ def load_demo_trial(rng: random.Random, progress: Callable[[str], None], n: int 
     }
     days = sorted(rng.randint(0, RECRUITMENT_DAYS) for _ in range(n))
     clock = DemoClock(rng)
+    opens = trial.recruitment_opens_on
+    if opens is None:  # not reached: the demo trial is created with its recruitment dates
+        raise ValueError("The demo trial has no recruitment start date")
     for i, offset in enumerate(days):
         team_name = "North" if rng.random() < 0.6 else "South"
         out_of_work = team_name == "South" or rng.random() < 0.6
         specialist = rng.choice(specialists[team_name])
-        on = min(trial.recruitment_opens_on + dt.timedelta(days=offset), today)  # type: ignore[operator]
+        on = min(opens + dt.timedelta(days=offset), today)
         # Each person is referred, screened, agreed and randomised in one first meeting on their own day, so
         # support start dates spread over the recruitment period as they would in a real trial.
         with clock.at(on, 10):

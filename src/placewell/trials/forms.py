@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -96,8 +96,9 @@ class SiteForm(GovukForm):
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["teams"].queryset = teams
-        self.fields["teams"].label_from_instance = lambda team: team.name
+        field = cast("forms.ModelMultipleChoiceField[Any]", self.fields["teams"])
+        field.queryset = teams
+        field.label_from_instance = lambda team: team.name  # type: ignore[method-assign, assignment]  # set per field; the stubs allow only a method
 
 
 class ArmForm(GovukForm):
@@ -147,7 +148,7 @@ class StrataForm(GovukForm):
 
     def __init__(self, *args: Any, cells: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["strata"].choices = [(c.key, c.label) for c in cells]
+        cast("forms.ChoiceField", self.fields["strata"]).choices = [(c.key, c.label) for c in cells]
         self.fields["strata"].error_messages["required"] = "Select at least one group to recruit"
 
 
@@ -166,7 +167,10 @@ class RatioChangeForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.arm_count = arm_count
         self.recruiting = recruiting
-        self.fields["stratum"].choices = [("", "Every group"), *[(str(s.pk), s.label) for s in strata]]
+        cast("forms.ChoiceField", self.fields["stratum"]).choices = [
+            ("", "Every group"),
+            *[(str(s.pk), s.label) for s in strata],
+        ]
 
     def clean_ratio(self) -> list[int]:
         parts = [p.strip() for p in self.cleaned_data["ratio"].split(":")]
@@ -194,7 +198,7 @@ class BlindingForm(GovukForm):
 
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff
+        cast("forms.ModelMultipleChoiceField[Any]", self.fields["staff"]).queryset = staff
 
 
 class UploadListForm(GovukForm):

@@ -58,7 +58,11 @@ def baseline_url(participant: Participant, trial: Trial, return_to: str) -> str:
     progress = surveys.baseline_progress(participant)
     if progress.invitation is None:
         return reverse("surveys:participant", args=[participant.pk]) + "?" + urlencode({"next": return_to})
-    query = {"mode": SurveyMode.FACE_TO_FACE, "invitation": progress.invitation.pk, "next": return_to}
+    query: dict[str, str | int] = {
+        "mode": SurveyMode.FACE_TO_FACE,
+        "invitation": progress.invitation.pk,
+        "next": return_to,
+    }
     instrument = (progress.missing or list(progress.instruments))[0]
     return reverse("surveys:administer", args=[participant.pk, instrument]) + "?" + urlencode(query)
 

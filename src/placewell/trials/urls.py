@@ -1,3 +1,6 @@
+from collections.abc import Callable
+
+from django.http.response import HttpResponseBase
 from django.urls import path
 
 from placewell.trials import views_meeting as meeting
@@ -7,7 +10,7 @@ from placewell.trials import views_setup as setup
 app_name = "trials"
 
 # The first meeting runs for a participant (meeting_*) or, in training mode, for a made-up person (practice_*).
-_FLOW = [
+_FLOW: list[tuple[str, Callable[..., HttpResponseBase], str]] = [
     ("", meeting.start, "start"),
     ("eligibility/", meeting.eligibility, "eligibility"),
     ("eligibility/<int:rule_set>/question/<int:number>/", meeting.question, "question"),
