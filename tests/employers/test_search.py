@@ -20,6 +20,7 @@ NAMES = [
     "Café Rouge",
     "Morrisons",
     "Best Western",
+    "Bramwick Stores",
 ]
 
 # (what is typed, the names found in order). Near spellings: "Tescoe" shares 5 of Tesco's 8 pieces (0.625) and
@@ -35,6 +36,10 @@ TABLE = [
     ("Morison", ["Morrisons"]),
     ("  best   western ", ["Best Western"]),  # spaces as typed
     ("xyzzy", []),
+    # Every word typed must be in the name or nearly spelt by it: "Bramwick Stores" shares "stores" with the
+    # phrase (0.35 of it) but not "tescoe".
+    ("Tescoe Stores", []),
+    ("bramwik stores", ["Bramwick Stores"]),
 ]
 
 

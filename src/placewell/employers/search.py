@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet, Value
+from functools import reduce
+from operator import and_
+
+from django.db.models import F, Q, QuerySet, Value
 
 from placewell.employers.models import Employer
 from placewell.engine.namematch import fold
@@ -17,9 +20,17 @@ def search_employers(rows: QuerySet[Employer], q: str) -> QuerySet[Employer]:
     folded = fold(q)
     if not folded:
         return rows.order_by("name", "id")
+    # Each word typed must be in the name or nearly spelt by it, so that "Tesco Stores" does not bring every
+    # name ending in "Stores" (their similarity to the whole phrase can pass the threshold).
+    words = folded.split()
+    match = matches("folded_name", folded)
+    if len(words) >= 2:
+        match = Q(folded_name__contains=folded) | (
+            matches("folded_name", folded) & reduce(and_, (matches("folded_name", w) for w in words))
+        )
     return (
         rows.alias(folded_name=Fold("name"))
-        .filter(matches("folded_name", folded))
+        .filter(match)
         .alias(rank=rank("folded_name", folded), closeness=Similarity(F("folded_name"), Value(folded)))
         .order_by("rank", "-closeness", "name", "id")
     )
