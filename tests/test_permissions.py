@@ -25,6 +25,7 @@ PUBLIC_PREFIXES = (
     "/privacy/",
     "/static/",
     "/q/",
+    "/language/",  # the language link: sets the language cookie and returns to the page; nothing about anyone
     "/healthz",  # the load balancer's checks: status and counts, nothing about any person
     "/readyz",
 )
@@ -60,6 +61,7 @@ def url_values(world, participant) -> dict[str, str]:  # type: ignore[no-untyped
         "rule_set": str(EligibilityRuleSet.objects.filter(service=None).first().pk),
         "document": str(AgreementDocument.objects.first().pk),
         "format": "plain",
+        "code": "cy",
         "number": "1",
         "action": "start_support",
         "contact_id": "1",
