@@ -175,3 +175,30 @@ def test_my_plan_is_printed_in_the_persons_language(client_as, world) -> None:  
     assert '<h1 class="govuk-heading-xl">Fy nghynllun</h1>' in page and "Argraffu'r dudalen hon" in page
     page = staff.get(f"/casework/participants/{english.pk}/my-plan/").content.decode()
     assert '<h1 class="govuk-heading-xl">My plan</h1>' in page
+
+
+def test_the_monthly_questionnaire_email_is_in_welsh_and_its_link_opens_in_welsh(world, client) -> None:  # type: ignore[no-untyped-def]
+    import time_machine
+    from django.core import mail
+    from django.core.management import call_command
+
+    from tests.surveys.conftest import agree, load_test_wording, noon
+
+    load_test_wording("eq5d5l", "swemwbs")
+    with time_machine.travel(noon(dt.date(2026, 11, 15)), tick=False) as t:
+        agree(world, survey_mode="web", email="nia@example.org", contact_language="cy")
+        agree(world, given_name="Pat", nhs_number="", survey_mode="web", email="pat@example.org")
+        t.move_to(noon(dt.date(2027, 3, 1)))
+        call_command("send_survey_invitations", "--base-url", "https://placewell.example")
+    welsh, english = sorted(mail.outbox, key=lambda m: m.to[0])
+    assert welsh.to == ["nia@example.org"] and welsh.subject == f"Cwestiynau gan {world.service.name}"
+    assert welsh.body.startswith("Helo,") and "Agorwch y ddolen hon i ddechrau:" in welsh.body
+    assert (
+        english.subject == f"Questions from {world.service.name}"
+        and "Open this link to start:" in english.body
+    )
+    url = next(line for line in welsh.body.splitlines() if line.startswith("https://"))
+    assert url.startswith("https://placewell.example/language/cy/?next=%2Fq%2F")
+    response = client.get(url.removeprefix("https://placewell.example"), follow=True)
+    page = response.content.decode()
+    assert '<html lang="cy"' in page and f"Eich cwestiynau gan {world.service.name}" in page

@@ -9,30 +9,47 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import nullcontext
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from placewell.participants.choices import SurveyMode
 from placewell.surveys import services
 from placewell.surveys.models import ContactAttempt, Invitation
 
-EMAIL = """Hello,
 
-{service} would like to ask you some questions about your health and wellbeing. It takes about 10 minutes,
-and your answers help us find out whether the support works.
-
-Open this link to start:
-{url}
-
-The link works until {expires}. You can save your answers and come back to them with the same link.
-If you do not want to answer, you do not need to do anything.
-"""
+def email_text(service: str, url: str, expires: str) -> str:
+    """The email with the link, in the language active when it is called (the person's)."""
+    return (
+        "\n\n".join(
+            [
+                _("Hello,"),
+                _(
+                    "%(service)s would like to ask you some questions about your health and wellbeing. "
+                    "It takes about 10 minutes, and your answers help us find out whether the support works."
+                )
+                % {"service": service},
+                _("Open this link to start:") + "\n" + url,
+                _(
+                    "The link works until %(date)s. You can save your answers and come back to them with the "
+                    "same link."
+                )
+                % {"date": expires}
+                + "\n"
+                + _("If you do not want to answer, you do not need to do anything."),
+            ]
+        )
+        + "\n"
+    )
 
 
 class Command(BaseCommand):
@@ -69,13 +86,21 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 link, token = services.create_link(by=None, invitation=invitation)
+                participant = invitation.participant
+                welsh = participant.contact_language == "cy"
+                path = reverse("questionnaire:start", args=[token])
+                if welsh:  # the link opens the questionnaire in Welsh (the language link, then the page)
+                    path = f"{reverse('language', args=['cy'])}?{urlencode({'next': path})}"
+                with translation.override("cy") if welsh else nullcontext():
+                    subject = _("Questions from %(service)s") % {"service": participant.service.name}
+                    body = email_text(
+                        participant.service.name,
+                        base_url + path,
+                        date_format(timezone.localtime(link.expires_at), "j F Y"),
+                    )
                 send_mail(
-                    subject=f"Questions from {invitation.participant.service.name}",
-                    message=EMAIL.format(
-                        service=invitation.participant.service.name,
-                        url=base_url + reverse("questionnaire:start", args=[token]),
-                        expires=f"{timezone.localtime(link.expires_at):%-d %B %Y}",
-                    ),
+                    subject=subject,
+                    message=body,
                     from_email=settings.DEFAULT_FROM_EMAIL,
                     recipient_list=[invitation.enrolment.email],
                 )
