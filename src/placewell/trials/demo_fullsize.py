@@ -32,7 +32,7 @@ whose metric score is nearest the simulated score.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -216,8 +216,8 @@ def _trial(manager: User, service: Service, data: pd.DataFrame) -> Trial:
     services.set_strata(
         by=manager,
         trial=trial,
-        keys=[_stratum_key(g) for g in sizes.index],
-        targets={_stratum_key(g): int(n) for g, n in sizes.items()},
+        keys=[_stratum_key(str(g)) for g in sizes.index],
+        targets={_stratum_key(str(g)): int(n) for g, n in sizes.items()},
     )
     return services.lock_trial(by=manager, trial=trial)
 
@@ -233,7 +233,8 @@ def _nhs_numbers(n: int) -> list[str]:
     """Valid NHS numbers (modulus 11) in the 9xx range, which is never issued to real people, skipping any
     the database already holds."""
     taken = set(Participant.objects.exclude(nhs_number="").values_list("nhs_number", flat=True))
-    out, stem = [], 987_000_000
+    out: list[str] = []
+    stem = 987_000_000
     while len(out) < n:
         stem += 1
         check = nhs_check_digit(str(stem))
@@ -262,6 +263,7 @@ def _people(
     numbers = _nhs_numbers(len(data))
     ethnic_other = {k: v for k, v in ETHNICITY.items() if not k.startswith("white")}
     out = []
+    row: Any  # a row of the demo's data set; pandas types its cells as any scalar
     for i, row in enumerate(data.itertuples(index=False)):
         low, high = AGE_RANGES[row.age_band]
         age = int(rng.integers(low, high + 1))
@@ -311,7 +313,14 @@ def _people(
     return out
 
 
-def _shares(options: dict[str, float]) -> list[float]:
+def _specialist_id(p: Participant) -> int:
+    """The person's specialist: every full-size demo person is created with one."""
+    if p.specialist_id is None:
+        raise ValueError(f"Demo participant {p.pk} has no specialist")
+    return p.specialist_id
+
+
+def _shares(options: Mapping[str, float]) -> list[float]:
     total = sum(options.values())
     return [v / total for v in options.values()]
 
@@ -329,6 +338,7 @@ def _journey(
     )[0]
     statements = list(document.statements.all())
     referrals, screenings, agreements = [], [], []
+    row: Any
     for p, row in zip(people, data.itertuples(index=False), strict=True):
         sources = SOURCES[row.site]
         referrals.append(
@@ -348,7 +358,7 @@ def _journey(
                 rule_set=rule_set,
                 answers={q.key: q.qualifying_answer for q in questions},
                 eligible=True,
-                screened_by_id=p.specialist_id,
+                screened_by_id=_specialist_id(p),
                 screened_at=met,
             )
         )
@@ -358,7 +368,7 @@ def _journey(
                 document=document,
                 format="easy_read" if rng.random() < 0.1 else "plain",
                 all_required_agreed=True,
-                recorded_by_id=p.specialist_id,
+                recorded_by_id=_specialist_id(p),
                 recorded_at=met + dt.timedelta(minutes=20),
             )
         )
@@ -391,7 +401,7 @@ def _audit(people: list[Participant]) -> None:
             AuditEvent(
                 at=p.created_at,
                 actor_id=p.specialist_id,
-                actor_label=names[p.specialist_id],
+                actor_label=names[_specialist_id(p)],
                 action=AuditEvent.Action.CREATE,
                 record_type="participant",
                 record_id=str(p.pk),
@@ -428,7 +438,7 @@ def _allocations(trial: Trial, people: list[Participant], data: pd.DataFrame, da
                 ratio=[1, 1],
                 probability_of_treatment=0.5,
                 allocated_on=days[i],
-                randomised_by_id=p.specialist_id,
+                randomised_by_id=_specialist_id(p),
                 randomised_at=p.updated_at - dt.timedelta(minutes=15),
                 sealed={"slot": slots[key], "arm": arm, "source": "calibrated simulator (demo)"},
             )

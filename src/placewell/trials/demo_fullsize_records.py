@@ -398,8 +398,13 @@ def write_surveys(
             sets = answer(rng, values.to_numpy()[chosen])
             for i, answers, score in zip(chosen, sets, _scored(instrument_id, sets), strict=True):
                 invitation = invitations[2 * i + w]
-                day = invitation.due_date if w == 0 else invitation.outcome_at.date()  # type: ignore[union-attr]
-                at = local_time(day, 10, 30) if w == 0 else invitation.outcome_at
+                if w == 0:
+                    day, at = invitation.due_date, local_time(invitation.due_date, 10, 30)
+                else:
+                    outcome_at = invitation.outcome_at
+                    if outcome_at is None:  # not reached: only those who responded are answered for
+                        continue
+                    day, at = outcome_at.date(), outcome_at
                 rows.append(
                     Response(
                         participant_id=people[i].pk,
