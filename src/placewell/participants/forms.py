@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
 from placewell.accounts.models import Role, Team, User
 from placewell.participants import choices, erasure, identifiers
-from placewell.participants.models import Agreement, Status
+from placewell.participants.models import Agreement, EligibilityRuleSet, Status
 from placewell.participants.services import WithdrawalScope
 from placewell.ui.forms import GovukDateField, GovukForm
 
@@ -137,12 +137,13 @@ class ReferralDetailsForm(GovukForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        teams = Team.objects.filter(service_id=user.service_id).select_related("service")
+        teams = Team.objects.filter(service=user.service_id).select_related("service")
         if user.role in {Role.SPECIALIST, Role.TEAM_LEADER}:
-            teams = teams.filter(pk=user.team_id)
-        self.fields["team"].queryset = teams
-        self.fields["team"].label_from_instance = lambda team: team.name
-        self.fields["specialist"].queryset = User.objects.filter(
+            teams = teams.filter(pk__in=[] if user.team_id is None else [user.team_id])
+        team_field = cast("forms.ModelChoiceField[Any]", self.fields["team"])
+        team_field.queryset = teams
+        team_field.label_from_instance = lambda team: team.name  # type: ignore[method-assign, assignment]  # set per field; the stubs allow only a method
+        cast("forms.ModelChoiceField[Any]", self.fields["specialist"]).queryset = User.objects.filter(
             team__in=teams, role=Role.SPECIALIST, is_active=True
         )
 
@@ -163,13 +164,13 @@ class ReferralDetailsForm(GovukForm):
 
 
 class ChooseRuleSetForm(GovukForm):
-    rule_set = forms.ModelChoiceField(
+    rule_set: forms.ModelChoiceField[EligibilityRuleSet] = forms.ModelChoiceField(
         label="Which eligibility rules apply?", queryset=None, widget=forms.RadioSelect, empty_label=None
-    )  # type: ignore[arg-type]
+    )
 
     def __init__(self, *args: Any, rule_sets: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rule_set"].queryset = rule_sets
+        cast("forms.ModelChoiceField[Any]", self.fields["rule_set"]).queryset = rule_sets
         self.fields["rule_set"].widget.attrs["legend_class"] = "govuk-fieldset__legend--l"
 
 
@@ -283,8 +284,8 @@ class FilterForm(GovukForm):
 
     def __init__(self, *args: Any, teams: Any, specialists: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
-        self.fields["specialist"].queryset = specialists
+        cast("forms.ModelChoiceField[Any]", self.fields["team"]).queryset = teams
+        cast("forms.ModelChoiceField[Any]", self.fields["specialist"]).queryset = specialists
 
 
 class WithdrawForm(GovukForm):
@@ -336,7 +337,7 @@ class EraseForm(GovukForm):
     def __init__(self, *args: Any, service: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.service = service
-        self.fields["agreed_by"].choices = erasure.agreed_by_choices(service)
+        cast("forms.ChoiceField", self.fields["agreed_by"]).choices = erasure.agreed_by_choices(service)
 
     def clean_reference(self) -> str:
         reference = self.cleaned_data["reference"].strip()
@@ -345,7 +346,7 @@ class EraseForm(GovukForm):
         return reference
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if "requested_on" in data and "agreed_by" in data:
             for name, problem in erasure.problems(self.reason(), self.service).items():
                 if name not in self.errors:
@@ -368,7 +369,7 @@ class AssignForm(GovukForm):
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
-        self.fields["specialist"].queryset = User.objects.filter(
+        cast("forms.ModelChoiceField[Any]", self.fields["team"]).queryset = teams
+        cast("forms.ModelChoiceField[Any]", self.fields["specialist"]).queryset = User.objects.filter(
             team__in=teams, role=Role.SPECIALIST, is_active=True
         )
