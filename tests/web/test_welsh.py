@@ -202,3 +202,13 @@ def test_the_monthly_questionnaire_email_is_in_welsh_and_its_link_opens_in_welsh
     response = client.get(url.removeprefix("https://placewell.example"), follow=True)
     page = response.content.decode()
     assert '<html lang="cy"' in page and f"Eich cwestiynau gan {world.service.name}" in page
+
+
+def test_a_date_that_is_not_real_is_refused_in_welsh(client, world) -> None:  # type: ignore[no-untyped-def]
+    client.get("/language/cy/", {"next": "/refer/"})
+    client.get("/refer/")
+    data = {"date_of_birth_0": "31", "date_of_birth_1": "2", "date_of_birth_2": "1990"}
+    page = client.post("/refer/date-of-birth/", data).content.decode()
+    assert "rhaid iddo fod yn ddyddiad go iawn" in page and "must be a real date" not in page
+    page = client.post("/refer/date-of-birth/", {**data, "date_of_birth_2": "90"}).content.decode()
+    assert "Rhaid i&#x27;r flwyddyn gynnwys 4 rhif" in page

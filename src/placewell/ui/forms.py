@@ -17,6 +17,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.renderers import DjangoTemplates
+from django.utils.translation import gettext
 
 
 class GovukFormRenderer(DjangoTemplates):
@@ -77,19 +78,31 @@ class GovukDateField(forms.MultiValueField):
     def compress(self, data_list: list[Any]) -> dt.date | None:
         if not data_list or not any(data_list):
             return None
-        label = (self.label or "Date").capitalize()
+        # In the active language: Welsh on a participant page that is shown in Welsh (the words are in
+        # ui/locale/cy); the label is the field's own, translated by the form that set it.
+        label = str(self.label or gettext("Date")).capitalize()
         day, month, year = (str(part or "").strip() for part in data_list)
-        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        parts = ((gettext("day"), day), (gettext("month"), month), (gettext("year"), year))
+        missing = [name for name, part in parts if not part]
         if missing:
-            raise ValidationError(f"{label} must include a {' and '.join(missing)}", code="incomplete")
+            raise ValidationError(
+                gettext("%(label)s must include a %(parts)s")
+                % {"label": label, "parts": f" {gettext('and')} ".join(missing)},
+                code="incomplete",
+            )
         if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            raise ValidationError(f"{label} must be a real date, written in numbers", code="invalid")
+            raise ValidationError(
+                gettext("%(label)s must be a real date, written in numbers") % {"label": label},
+                code="invalid",
+            )
         if len(year) != 4:
-            raise ValidationError("Year must include 4 numbers", code="invalid")
+            raise ValidationError(gettext("Year must include 4 numbers"), code="invalid")
         try:
             return dt.date(int(year), int(month), int(day))
         except ValueError:
-            raise ValidationError(f"{label} must be a real date", code="invalid") from None
+            raise ValidationError(
+                gettext("%(label)s must be a real date") % {"label": label}, code="invalid"
+            ) from None
 
     def clean(self, value: Any) -> Any:
         if self.required and (not value or not any(str(v or "").strip() for v in value)):
