@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from placewell.accounts import services
 from placewell.accounts.forms import NewStaffForm, ServiceForm, StaffForm, TeamForm
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.models import Service, User
 from placewell.accounts.policy import Perm, require
 
@@ -44,7 +45,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def team_create(request: HttpRequest, pk: int) -> HttpResponse:
+def team_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.CONFIGURE)
     service = get_object_or_404(Service, pk=pk)
     form = TeamForm(request.POST or None)
@@ -52,7 +53,7 @@ def team_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.create_team(
                 by=request.user, service=service, name=form.cleaned_data["name"], request=request
-            )  # type: ignore[arg-type]
+            )
         except services.AccountsError as exc:
             form.add_error("name", str(exc))
         else:

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.policy import Perm, has_perm
 from placewell.casework import services, soc
 from placewell.casework.forms import ContactForm, CorrectionForm, ProfileForm
@@ -61,7 +62,7 @@ def contacts(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 saved = services.record_contact(
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                     participant=p,
                     happened_at=form.happened_at(),
                     duration_minutes=data["duration_minutes"],
@@ -94,7 +95,7 @@ def contacts(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def contact_change(request: HttpRequest, pk: int, contact_id: int) -> HttpResponse:
+def contact_change(request: AuthenticatedHttpRequest, pk: int, contact_id: int) -> HttpResponse:
     """Edit a contact within a week of recording it; after that, correct it with a reason."""
     p = participant_for(request, pk, Perm.EDIT_PARTICIPANT)
     contact = get_object_or_404(Contact, pk=contact_id, participant=p)
@@ -119,14 +120,14 @@ def contact_change(request: HttpRequest, pk: int, contact_id: int) -> HttpRespon
                 changes=changes,
                 reason=data.get("reason", ""),
                 request=request,
-            )  # type: ignore[arg-type]
+            )
         except services.CaseworkError as exc:
             apply_error(form, exc)
         else:
             messages.success(request, "Correction saved" if correcting else "Contact changed")
             return redirect("casework:contacts", pk=p.pk)
     elif request.method != "POST":
-        services.record_read(by=request.user, participant=p, what="a contact for editing", request=request)  # type: ignore[arg-type]
+        services.record_read(by=request.user, participant=p, what="a contact for editing", request=request)
     return render(
         request,
         "ui/form_page.html",
@@ -180,7 +181,9 @@ def profile_rows(version: ProfileVersion | None) -> list[tuple[str, str]]:
 
 
 def _field_labels(fields: list[str]) -> str:
-    labels = {f: str(ProfileVersion._meta.get_field(f).verbose_name) for f in ProfileVersion.FIELDS}
+    labels = {
+        f: str(getattr(ProfileVersion._meta.get_field(f), "verbose_name", f)) for f in ProfileVersion.FIELDS
+    }
     return ", ".join(labels.get(f, f).capitalize() for f in fields)
 
 
@@ -217,7 +220,7 @@ def profile(request: HttpRequest, pk: int, version: int | None = None) -> HttpRe
 
 
 @login_required
-def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def profile_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = participant_for(request, pk, Perm.EDIT_PARTICIPANT)
     if not can_write(request, p):
         # A closed record keeps its profile as it was: say so on the profile page rather than offer a form
@@ -233,7 +236,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
         values["hours_wanted"] = values["hours_wanted"] or ""
         values["disclose"] = values["disclose"] or ""
         try:
-            saved = services.save_profile(by=request.user, participant=p, values=values, request=request)  # type: ignore[arg-type]
+            saved = services.save_profile(by=request.user, participant=p, values=values, request=request)
         except services.CaseworkError as exc:
             apply_error(form, exc)
         else:
@@ -244,7 +247,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.method != "POST":
         services.record_read(
             by=request.user, participant=p, what="vocational profile for editing", request=request
-        )  # type: ignore[arg-type]
+        )
     return render(
         request,
         "ui/form_page.html",

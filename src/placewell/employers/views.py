@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.models import Role, User
 from placewell.accounts.policy import Perm, has_perm, participant_scope, require
 from placewell.employers import choices, services
@@ -207,20 +208,20 @@ def person_add(request: HttpRequest, employer: int) -> HttpResponse:
 
 
 @login_required
-def engagement_new(request: HttpRequest, employer: int) -> HttpResponse:
+def engagement_new(request: AuthenticatedHttpRequest, employer: int) -> HttpResponse:
     """Log a contact with the employer; the conflict warning is shown before the form."""
     e = employer_for(request, employer, Perm.EDIT_PARTICIPANT)
     people = Participant.objects.filter(
         participant_scope(request.user), status__in=[Status.ACTIVE, Status.IN_WORK], service_id=e.service_id
     ).order_by("family_name", "given_name")
-    if request.user.role == Role.SPECIALIST:  # type: ignore[union-attr]
+    if request.user.role == Role.SPECIALIST:
         people = people.filter(specialist=request.user)
     form = EngagementForm(request.POST or None, people=people, initial={"happened_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.record_engagement(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 employer=e,
                 happened_on=d["happened_on"],
                 face_to_face=d["face_to_face"] == "yes",
@@ -234,7 +235,7 @@ def engagement_new(request: HttpRequest, employer: int) -> HttpResponse:
         else:
             messages.success(request, "Employer contact recorded")
             return redirect("employers:detail", employer=e.pk)
-    conflict = services.conflict_for(e, request.user)  # type: ignore[arg-type]
+    conflict = services.conflict_for(e, request.user)
     return render(
         request,
         "employers/engagement_form.html",

@@ -5,6 +5,7 @@ employer contacts per week for a specialist and for a team leader."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.models import Role, User
 from placewell.accounts.policy import Perm, has_perm, participant_scope, require
 from placewell.casework import soc
@@ -23,6 +25,9 @@ from placewell.employers.views import apply_error, employer_for, user_service_id
 from placewell.participants.access import get_participant
 
 WEEKS_SHOWN = 8
+
+if TYPE_CHECKING:
+    from placewell.participants.models import Participant
 
 
 @login_required
@@ -100,7 +105,7 @@ def vacancy_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def vacancy_detail(request: HttpRequest, vacancy: int) -> HttpResponse:
+def vacancy_detail(request: AuthenticatedHttpRequest, vacancy: int) -> HttpResponse:
     service_id = user_service_id(request)
     v = get_object_or_404(
         Vacancy.objects.select_related("employer"), pk=vacancy, employer__service_id=service_id
@@ -111,8 +116,11 @@ def vacancy_detail(request: HttpRequest, vacancy: int) -> HttpResponse:
         from placewell.casework import services as casework
 
         casework.record_list(
-            by=request.user, participants=[r.obj for r in ranked], what="vacancy matches", request=request
-        )  # type: ignore[arg-type, misc]
+            by=request.user,
+            participants=[cast("Participant", r.obj) for r in ranked],
+            what="vacancy matches",
+            request=request,
+        )
     return render(
         request,
         "employers/vacancy_detail.html",
@@ -140,7 +148,7 @@ def participant_matches(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def match_record(request: HttpRequest, pk: int, vacancy: int) -> HttpResponse:
+def match_record(request: AuthenticatedHttpRequest, pk: int, vacancy: int) -> HttpResponse:
     p = get_participant(request, pk, Perm.EDIT_PARTICIPANT)
     v = get_object_or_404(
         Vacancy.objects.select_related("employer"), pk=vacancy, employer__service_id=p.service_id
@@ -150,7 +158,7 @@ def match_record(request: HttpRequest, pk: int, vacancy: int) -> HttpResponse:
         try:
             services.record_match(
                 by=request.user, participant=p, vacancy=v, request=request, **form.cleaned_data
-            )  # type: ignore[arg-type]
+            )
         except services.EmployerError as exc:
             apply_error(form, exc)
         else:
@@ -171,7 +179,7 @@ def match_record(request: HttpRequest, pk: int, vacancy: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def vacancy_status(request: HttpRequest, vacancy: int) -> HttpResponse:
+def vacancy_status(request: AuthenticatedHttpRequest, vacancy: int) -> HttpResponse:
     service_id = user_service_id(request, Perm.EDIT_PARTICIPANT)
     v = get_object_or_404(
         Vacancy.objects.select_related("employer"), pk=vacancy, employer__service_id=service_id
@@ -179,7 +187,7 @@ def vacancy_status(request: HttpRequest, vacancy: int) -> HttpResponse:
     try:
         services.set_vacancy_status(
             by=request.user, vacancy=v, status=request.POST.get("status", ""), request=request
-        )  # type: ignore[arg-type]
+        )
     except services.EmployerError as exc:
         messages.error(request, str(exc))
     return redirect("employers:vacancy", vacancy=v.pk)
@@ -190,10 +198,10 @@ def _weeks(today: dt.date) -> list[dt.date]:
     return [this - dt.timedelta(weeks=i) for i in range(WEEKS_SHOWN - 1, -1, -1)]
 
 
-def _table(people: list[User], today: dt.date) -> dict[str, object]:
+def _table(people: list[User], today: dt.date) -> dict[str, Any]:
     weeks = _weeks(today)
     counts = services.face_to_face_by_week([u.pk for u in people], weeks[0], WEEKS_SHOWN)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for u in people:
         cells = [counts.get((u.pk, w), 0) for w in weeks]
         full = sum(cells[:-1]) / (len(cells) - 1)  # complete weeks only: this week is still running
@@ -205,7 +213,7 @@ def _table(people: list[User], today: dt.date) -> dict[str, object]:
                 "target": services.IPS_FACE_TO_FACE_PER_WEEK * float(u.fte),
             }
         )
-    totals = [sum(r["cells"][i] for r in rows) for i in range(len(weeks))]  # type: ignore[index]
+    totals = [sum(r["cells"][i] for r in rows) for i in range(len(weeks))]
     return {"weeks": weeks, "rows": rows, "totals": totals, "expectation": services.IPS_FACE_TO_FACE_PER_WEEK}
 
 
@@ -220,8 +228,8 @@ def engagement_mine(request: HttpRequest) -> HttpResponse:
     staff = User.objects.filter(team__service_id=service_id, role__in=[Role.SPECIALIST, Role.TEAM_LEADER])
     service_total = services.face_to_face_by_week(
         list(staff.values_list("pk", flat=True)), table["weeks"][0], WEEKS_SHOWN
-    )  # type: ignore[index]
-    by_week = [sum(n for (_, w), n in service_total.items() if w == week) for week in table["weeks"]]  # type: ignore[attr-defined]
+    )
+    by_week = [sum(n for (_, w), n in service_total.items() if w == week) for week in table["weeks"]]
     return render(
         request, "employers/engagement.html", {**table, "service_totals": by_week, "team_view": False}
     )

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.models import Role, Service
 from placewell.accounts.policy import Perm, has_perm, require
 from placewell.engine.fidelity import UNCONFIRMED_NOTICE, get_scale
@@ -32,7 +33,9 @@ def own_service(request: HttpRequest) -> Service | None:
     """The service the user conducts reviews for, if any."""
     if not has_perm(request.user, Perm.CONDUCT_REVIEW):
         return None
-    return Service.objects.filter(pk=request.user.service_id).first()  # type: ignore[union-attr]
+    if request.user.service_id is None:
+        return None
+    return Service.objects.filter(pk=request.user.service_id).first()
 
 
 @login_required
@@ -51,7 +54,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review_new(request: HttpRequest) -> HttpResponse:
+def review_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Perm.CONDUCT_REVIEW)
     service = own_service(request)
     if service is None:
@@ -72,7 +75,7 @@ def review_new(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             review = services.start_review(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 service=service,
                 scale=d["scale"],
                 review_date=d["review_date"],
@@ -220,7 +223,7 @@ def review_detail(request: HttpRequest, review: int) -> HttpResponse:
             "review": r,
             "scale": scale,
             "mine": mine if can_conduct else None,
-            "my_submitted": bool(mine) and services.submitted(r, mine),
+            "my_submitted": services.submitted(r, mine) if mine else False,
             "progress": access.section_progress(r, scores.of(mine)) if mine and can_conduct else [],
             "consensus_progress": access.section_progress(r, scores.of(R.CONSENSUS)),
             "can_conduct": can_conduct,

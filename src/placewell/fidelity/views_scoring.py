@@ -33,7 +33,7 @@ def _section_page(
 ) -> HttpResponse:
     scale = get_scale(review.scale)
     section = access.section_or_404(scale, section_key)
-    rounds = {R.FIRST, R.SECOND, R.CONSENSUS} if agreeing else {round_}
+    rounds: set[str] = {R.FIRST, R.SECOND, R.CONSENSUS} if agreeing else {round_}
     scores = access.all_scores(review, rounds)
     initial: dict[str, Any] = {}
     for key in section.items:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.models import Role, Team, User
 from placewell.accounts.policy import Perm, has_perm, participant_scope, require
 from placewell.participants import identifiers, services
@@ -118,7 +119,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def edit_details(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_details(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = get_participant(request, pk, Perm.EDIT_PARTICIPANT)
     if p.is_erased:
         raise Http404("Erased")
@@ -128,7 +129,7 @@ def edit_details(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in form.changed_data}
         try:
-            services.update_details(by=request.user, participant=p, changes=changes, request=request)  # type: ignore[arg-type]
+            services.update_details(by=request.user, participant=p, changes=changes, request=request)
         except services.ParticipantError as exc:
             form.add_error(None, str(exc))
         else:
@@ -137,7 +138,7 @@ def edit_details(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         services.record_view(
             by=request.user, participant=p, what="participant details for editing", request=request
-        )  # type: ignore[arg-type]
+        )
     return render(
         request,
         "ui/form_page.html",
@@ -153,11 +154,11 @@ def edit_details(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def assign(request: HttpRequest, pk: int) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = get_participant(request, pk, Perm.EDIT_PARTICIPANT)
-    teams = Team.objects.filter(service_id=p.service_id)
-    if request.user.role in {Role.SPECIALIST, Role.TEAM_LEADER}:  # type: ignore[union-attr]
-        teams = teams.filter(pk=p.team_id)
+    teams = Team.objects.filter(service=p.service_id)
+    if request.user.role in {Role.SPECIALIST, Role.TEAM_LEADER}:
+        teams = teams.filter(pk__in=[] if p.team_id is None else [p.team_id])
     form = AssignForm(
         request.POST or None, teams=teams, initial={"team": p.team_id, "specialist": p.specialist_id}
     )
@@ -169,7 +170,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
                 team=form.cleaned_data["team"],
                 specialist=form.cleaned_data["specialist"],
                 request=request,
-            )  # type: ignore[arg-type]
+            )
         except services.ParticipantError as exc:
             form.add_error("specialist", str(exc))
         else:
@@ -197,7 +198,7 @@ _STATUS_ACTIONS = {
 
 @login_required
 @require_POST
-def change_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def change_status(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     p = get_participant(request, pk, Perm.CHANGE_STATUS)
     if action not in _STATUS_ACTIONS:
         raise Http404("Unknown action")
@@ -216,14 +217,14 @@ def change_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = get_participant(request, pk, Perm.CHANGE_STATUS)
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.close(
                 by=request.user, participant=p, reason=form.cleaned_data["reason"], request=request
-            )  # type: ignore[arg-type]
+            )
         except (InvalidTransition, services.ParticipantError) as exc:
             form.add_error(None, str(exc))
         else:
@@ -244,7 +245,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = get_participant(request, pk, Perm.WITHDRAW)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -255,7 +256,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 scope=form.cleaned_data["scope"],
                 reason=form.cleaned_data["reason"],
                 request=request,
-            )  # type: ignore[arg-type]
+            )
         except (InvalidTransition, services.ParticipantError) as exc:
             form.add_error("scope", str(exc))
         else:

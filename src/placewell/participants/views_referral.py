@@ -114,7 +114,7 @@ def check(request: HttpRequest) -> HttpResponse:
         wizard.get("contact") or {},
         wizard.get("referral") or {},
     )
-    team = Team.objects.filter(pk=ref["team"], service_id=user.service_id).first()
+    team = Team.objects.filter(pk=ref["team"], service=user.service_id).first()
     specialist = User.objects.filter(pk=ref["specialist"]).first() if ref.get("specialist") else None
     if team is None:
         messages.error(request, "Choose the team again: the one chosen is not available")

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.models import Team, User
 from placewell.accounts.policy import Perm, has_perm
 from placewell.engine.randomisation import AllocationListError
@@ -75,7 +76,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "blinded": list(trial.blinded_staff.all()) if configure else [],
         "can_configure": configure and trial.is_draft,
         "can_manage": configure,
-        "can_practise": has_perm(user, Perm.RANDOMISE) and not services.is_blinded(user, trial),  # type: ignore[arg-type]
+        "can_practise": has_perm(user, Perm.RANDOMISE) and not services.is_blinded(user, trial),
         "can_monitor": has_perm(user, Perm.MONITOR_TRIALS),
         "can_see_allocations": has_perm(user, Perm.VIEW_ALLOCATIONS),
         "lock_problems": services.lock_problems(trial) if configure and trial.is_draft else [],
@@ -89,7 +90,7 @@ def _trial_form_values(form: TrialForm) -> dict[str, Any]:
 
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
-    if not has_perm(request.user, Perm.CONFIGURE_TRIALS) or not request.user.service_id:  # type: ignore[union-attr]
+    if not has_perm(request.user, Perm.CONFIGURE_TRIALS) or not request.user.service_id:
         raise PermissionDenied("Only a service manager sets up trials")
     form = TrialForm(
         request.POST if request.method == "POST" else None,
@@ -98,8 +99,8 @@ def create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             trial = services.create_trial(
-                by=request.user,  # type: ignore[arg-type]
-                service=request.user.service,  # type: ignore[union-attr]
+                by=request.user,
+                service=request.user.service,
                 request=request,
                 **_trial_form_values(form),
             )
@@ -112,7 +113,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     trial = get_trial(request, pk, Perm.CONFIGURE_TRIALS)
     initial = {k: getattr(trial, k) for k in services.UPDATABLE}
     initial["block_multiples"] = ", ".join(map(str, trial.block_multiples))
@@ -121,7 +122,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_trial(
                 by=request.user, trial=trial, changes=_trial_form_values(form), request=request
-            )  # type: ignore[arg-type]
+            )
         except TrialError as exc:
             form.add_error(None, str(exc))
         else:
@@ -165,7 +166,7 @@ def add_arm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def strata(request: HttpRequest, pk: int) -> HttpResponse:
+def strata(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     trial = get_trial(request, pk, Perm.CONFIGURE_TRIALS)
     cells = possible_strata(trial)
     chosen = list(trial.strata.values_list("key", flat=True))
@@ -176,7 +177,7 @@ def strata(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.set_strata(
                 by=request.user, trial=trial, keys=form.cleaned_data["strata"], request=request
-            )  # type: ignore[arg-type]
+            )
         except TrialError as exc:
             form.add_error(None, str(exc))
         else:
@@ -217,7 +218,7 @@ def ratio_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def blinding(request: HttpRequest, pk: int) -> HttpResponse:
+def blinding(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     trial = get_trial(request, pk, Perm.CONFIGURE_TRIALS)
     staff = User.objects.filter(is_active=True).filter(team__service=trial.service) | User.objects.filter(
         is_active=True, service=trial.service
@@ -230,7 +231,7 @@ def blinding(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.set_blinded_staff(
             by=request.user, trial=trial, staff=form.cleaned_data["staff"], request=request
-        )  # type: ignore[arg-type]
+        )
         messages.success(request, "Blinding saved")
         return redirect("trials:detail", pk=trial.pk)
     return _form_page(request, trial, form, "Staff blind to arms")
