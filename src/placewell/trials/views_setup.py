@@ -97,10 +97,13 @@ def create(request: HttpRequest) -> HttpResponse:
         initial={"method": "permuted_blocks", "stratify_by": ["employment_status"]},
     )
     if request.method == "POST" and form.is_valid():
+        service = request.user.service
+        if service is None:  # not reached: refused above without a service
+            raise PermissionDenied("Only a service manager sets up trials")
         try:
             trial = services.create_trial(
                 by=request.user,
-                service=request.user.service,
+                service=service,
                 request=request,
                 **_trial_form_values(form),
             )
