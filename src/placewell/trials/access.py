@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest
 
 from placewell.accounts.models import Role
@@ -33,9 +33,15 @@ def _service_ids(user) -> list[int]:  # type: ignore[no-untyped-def]
     return list(Service.objects.filter(services_in_scope(user)).values_list("pk", flat=True))
 
 
-def get_trial(request: HttpRequest, pk: int, perm: Perm) -> Trial:
+def get_trial(request: HttpRequest, pk: int, perm: Perm, *, with_blindness: bool = False) -> Trial:
+    """The trial, if the user has ``perm`` and it is in their scope; ``with_blindness`` adds ``viewer_blinded``
+    (whether the user is blind to allocations in it), read in the same query."""
     require(request.user, perm)
-    trial = Trial.objects.filter(trial_scope(request.user), pk=pk).select_related("service").first()
+    trials = Trial.objects.filter(trial_scope(request.user), pk=pk).select_related("service")
+    if with_blindness:
+        blind = Trial.blinded_staff.through.objects.filter(trial_id=OuterRef("pk"), user_id=request.user.pk)
+        trials = trials.annotate(viewer_blinded=Exists(blind))
+    trial = trials.first()
     if trial is None:
         raise Http404("No such trial")
     return trial

@@ -121,6 +121,8 @@ def _treatment(arms: list[Arm]) -> str:
 
 
 def build_schedule(trial: Trial, strata: dict[int, str]) -> RatioSchedule | None:
+    if getattr(trial, "has_ratio_changes", True) is False:  # read with the trial (services._current)
+        return None
     changes = [
         RatioChange.build(c.effective_from, tuple(c.weights), strata[c.stratum_id] if c.stratum_id else None)
         for c in trial.ratio_changes.all()

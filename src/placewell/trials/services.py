@@ -466,7 +466,8 @@ def _refuse_user(by: User, trial: Trial) -> None:
 
 def _current(by: User, trial: Trial, participant: Participant) -> Trial:
     """The trial as of now with its seed, and in the same query whether ``by`` is blind in it, whether the
-    participant is in ``by``'s scope and whether they have been randomised already."""
+    participant is in ``by``'s scope, whether they have been randomised already and whether the trial has
+    any ratio changes (most have none, and then they are not read)."""
     blind = Trial.blinded_staff.through.objects.filter(trial_id=OuterRef("pk"), user_id=by.pk)
     return (
         Trial.objects.select_related("service", "secret")
@@ -474,6 +475,7 @@ def _current(by: User, trial: Trial, participant: Participant) -> Trial:
             by_blinded=Exists(blind),
             in_by_scope=Exists(Participant.objects.filter(participant_scope(by), pk=participant.pk)),
             already_allocated=Exists(Allocation.objects.filter(participant_id=participant.pk)),
+            has_ratio_changes=Exists(RatioChange.objects.filter(trial_id=OuterRef("pk"))),
         )
         .get(pk=trial.pk)
     )

@@ -126,11 +126,11 @@ class Meeting:
 
 
 def _meeting(request: HttpRequest, trial: int, pk: int | None) -> Meeting:
-    t = get_trial(request, trial, Perm.RANDOMISE)
+    t = get_trial(request, trial, Perm.RANDOMISE, with_blindness=True)
     p = None if pk is None else get_participant(request, pk, Perm.RANDOMISE)
     if p is not None and p.service_id != t.service_id:
         raise Http404("No such participant in this trial")
-    if services.is_blinded(request.user, t):  # type: ignore[arg-type]
+    if t.viewer_blinded:  # type: ignore[attr-defined]
         raise PermissionDenied("You are blind to allocations in this trial")
     return Meeting(request, t, p, SessionWizard(request, f"meeting:{t.pk}:{pk or 'practice'}"))
 
