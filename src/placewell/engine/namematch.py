@@ -10,24 +10,33 @@ SQLite the same function runs here, so both databases find the same people.
 from __future__ import annotations
 
 import re
-import unicodedata
 from fractions import Fraction
 
 # Near spellings are found at or above this similarity. pg_trgm's default is 0.3; "Jonh" for "John" shares
 # 2 of 8 pieces (0.25), so the threshold is a quarter.
 THRESHOLD = Fraction(1, 4)
 
+# Accented Latin letters (and curly apostrophes) and what they fold to, one for one. PostgreSQL's
+# placewell_fold() uses the same two strings with translate() (employers migration 0002), so both databases
+# fold a name alike; a test on PostgreSQL checks they agree.
+FOLD_FROM = (
+    "àáâãäåāăąÀÁÂÃÄÅĀĂĄçćĉċčÇĆĈĊČďđĎĐèéêëēĕėęěÈÉÊËĒĔĖĘĚĝğġģĜĞĠĢĥħĤĦìíîïĩīĭįıÌÍÎÏĨĪĬĮİĵĴķĶĺļľŀłĹĻĽĿŁñńņň"
+    "ÑŃŅŇòóôõöøōŏőÒÓÔÕÖØŌŎŐŕŗřŔŖŘśŝşšŚŜŞŠţťŧŢŤŦùúûüũūŭůűųÙÚÛÜŨŪŬŮŰŲŵŴýÿŷÝŸŶźżžŹŻŽ\u2019\u2018"
+)
+FOLD_TO = (
+    "aaaaaaaaaaaaaaaaaaccccccccccddddeeeeeeeeeeeeeeeeeegggggggghhhhiiiiiiiiiiiiiiiiiijjkkllllllllllnnnn"
+    "nnnnoooooooooooooooooorrrrrrssssssssttttttuuuuuuuuuuuuuuuuuuuuwwyyyyyyzzzzzz''"
+)
+_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
 _WORD = re.compile(r"[^\W_]+")
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # what PostgreSQL's \s matches
 
 
 def fold(text: str | None) -> str:
     """Lower case without accents or surplus spaces: "  Zoë  Ó'Brien " -> "zoe o'brien"."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACE.sub(" ", bare.lower()).strip()
+    return _SPACE.sub(" ", text.translate(_FOLD).lower()).strip(" \t\n\r\f\v")
 
 
 def trigrams(text: str) -> frozenset[str]:

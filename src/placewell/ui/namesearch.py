@@ -5,7 +5,7 @@ it contains the words, or when it is a near spelling of them (trigram similarity
 ``placewell.engine.namematch``). Matches are ranked: the same name, then names starting with the words, then
 names containing them, then near spellings by closeness.
 
-On PostgreSQL ``placewell_fold()`` is a SQL function (``unaccent`` and ``lower``) made by the employers
+On PostgreSQL ``placewell_fold()`` is a SQL function (``translate`` and ``lower``) made by the employers
 migration, the near-spelling test is pg_trgm's ``%`` operator, and GIN trigram indexes on the folded names
 serve both tests. On SQLite the same three functions are registered from Python on every new connection, so
 the same query runs there, row by row (the slower path).

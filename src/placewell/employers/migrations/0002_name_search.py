@@ -1,16 +1,27 @@
-"""Name search on PostgreSQL: the pg_trgm and unaccent extensions, the placewell_fold() function (lower
-case, no accents, single spaces) and a GIN trigram index on employers' folded names. SQLite skips all of it:
-the extension operations check the database themselves, and the rest checks ``connection.vendor``; there
-the same functions are registered from Python on each connection (placewell.ui.namesearch)."""
+"""Name search on PostgreSQL: the pg_trgm extension, the placewell_fold() function (lower case, no accents,
+single spaces) and a GIN trigram index on employers' folded names. SQLite skips all of it: the extension
+operation checks the database itself, and the rest checks ``connection.vendor``; there the same functions are
+registered from Python on each connection (placewell.ui.namesearch).
 
-from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
+The function folds accents with translate() and the two strings of placewell.engine.namematch (written out
+here, as a migration must not change when the code does). Being made of immutable built-ins only, PostgreSQL
+inlines it, which keeps the index's rechecks cheap."""
+
+from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+FOLD_FROM = (
+    "àáâãäåāăąÀÁÂÃÄÅĀĂĄçćĉċčÇĆĈĊČďđĎĐèéêëēĕėęěÈÉÊËĒĔĖĘĚĝğġģĜĞĠĢĥħĤĦìíîïĩīĭįıÌÍÎÏĨĪĬĮİĵĴķĶĺļľŀłĹĻĽĿŁñńņň"
+    "ÑŃŅŇòóôõöøōŏőÒÓÔÕÖØŌŎŐŕŗřŔŖŘśŝşšŚŜŞŠţťŧŢŤŦùúûüũūŭůűųÙÚÛÜŨŪŬŮŰŲŵŴýÿŷÝŸŶźżžŹŻŽ\u2019\u2018"
+)
+FOLD_TO = (
+    "aaaaaaaaaaaaaaaaaaccccccccccddddeeeeeeeeeeeeeeeeeegggggggghhhhiiiiiiiiiiiiiiiiiijjkkllllllllllnnnn"
+    "nnnnoooooooooooooooooorrrrrrssssssssttttttuuuuuuuuuuuuuuuuuuuuwwyyyyyyzzzzzz''"
+)
 FOLD_FUNCTION = r"""
 CREATE OR REPLACE FUNCTION placewell_fold(value text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT btrim(regexp_replace(lower(public.unaccent('public.unaccent'::regdictionary,
-                                                      coalesce(value, ''))), '\s+', ' ', 'g'))
+    SELECT btrim(regexp_replace(lower(translate(coalesce(value, ''), %s, %s)), '\s+', ' ', 'g'), E' \t\n\r\f\v')
 $$
 """
 INDEX = (
@@ -22,7 +33,8 @@ INDEX = (
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(FOLD_FUNCTION)
+    quote = schema_editor.quote_value
+    schema_editor.execute(FOLD_FUNCTION % (quote(FOLD_FROM), quote(FOLD_TO)))
     schema_editor.execute(INDEX)
 
 
@@ -38,6 +50,5 @@ class Migration(migrations.Migration):
 
     operations = [
         TrigramExtension(),
-        UnaccentExtension(),
         migrations.RunPython(forwards, backwards, elidable=False),
     ]
