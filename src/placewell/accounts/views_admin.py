@@ -22,13 +22,13 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def service_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.CONFIGURE)
     service = get_object_or_404(Service, pk=pk)
     form = ServiceForm(request.POST or None, instance=Service.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in form.changed_data}
-        services.update_service(by=request.user, service=service, changes=changes, request=request)  # type: ignore[arg-type]
+        services.update_service(by=request.user, service=service, changes=changes, request=request)
         messages.success(request, f"Settings of {service.name} saved")
         return redirect("accounts:services")
     return render(
@@ -87,14 +87,14 @@ def _staff_changes(form: StaffForm) -> dict[str, object]:
 
 
 @login_required
-def staff_create(request: HttpRequest) -> HttpResponse:
+def staff_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Perm.CONFIGURE)
     form = NewStaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             user = services.create_staff(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 username=data["username"],
                 password=data["password"],
                 first_name=data["first_name"],
@@ -124,7 +124,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.CONFIGURE)
     staff = get_object_or_404(User, pk=pk)
     initial = {
@@ -133,7 +133,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = StaffForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_staff(by=request.user, staff=staff, changes=_staff_changes(form), request=request)  # type: ignore[arg-type]
+            services.update_staff(by=request.user, staff=staff, changes=_staff_changes(form), request=request)
         except services.AccountsError as exc:
             form.add_error(None, str(exc))
         else:

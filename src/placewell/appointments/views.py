@@ -49,7 +49,7 @@ def team_staff(team_id: int | None) -> list[User]:
 
 
 @login_required
-def book(request: HttpRequest, pk: int) -> HttpResponse:
+def book(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = get_participant(request, pk, Perm.EDIT_PARTICIPANT)
     staff = team_staff(p.team_id)
     venues = list(Venue.objects.filter(team=p.team_id, active=True))
@@ -60,7 +60,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             appt = services.book(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 participant=p,
                 specialist=form.specialist_obj(),
                 starts_at=form.starts_at(),
@@ -102,7 +102,7 @@ def outcome_due(appt: Appointment) -> bool:
 
 
 @login_required
-def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appt = appointment_for(request, pk, Perm.EDIT_PARTICIPANT)
     local = timezone.localtime(appt.starts_at)
     initial = {"day": local.date(), "time": f"{local:%H:%M}", "duration_minutes": appt.duration_minutes}
@@ -110,7 +110,7 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.reschedule(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 appointment=appt,
                 starts_at=form.starts_at(),
                 duration_minutes=form.cleaned_data["duration_minutes"],
@@ -131,13 +131,13 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appt = appointment_for(request, pk, Perm.EDIT_PARTICIPANT)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.cancel(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 appointment=appt,
                 asked_by=form.cleaned_data["asked_by"],
                 reason=form.cleaned_data["reason"],
@@ -157,14 +157,14 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def outcome(request: HttpRequest, pk: int, came: str) -> HttpResponse:
+def outcome(request: AuthenticatedHttpRequest, pk: int, came: str) -> HttpResponse:
     """One click from the diary, the record or the appointment: attended or not attended."""
     if came not in {"attended", "not-attended"}:
         raise Http404("Unknown outcome")
     appt = appointment_for(request, pk, Perm.EDIT_PARTICIPANT)
     action = services.mark_attended if came == "attended" else services.mark_not_attended
     try:
-        action(by=request.user, appointment=appt, request=request)  # type: ignore[arg-type]
+        action(by=request.user, appointment=appt, request=request)
     except services.AppointmentError as exc:
         messages.error(request, str(exc))
     else:

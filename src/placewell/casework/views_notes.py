@@ -7,10 +7,11 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.policy import Perm
 from placewell.casework import alerts, services_notes, worklist
 from placewell.casework.forms_notes import CaseNoteForm, SnoozeForm
@@ -18,7 +19,7 @@ from placewell.casework.views import apply_error, can_write, participant_for
 
 
 @login_required
-def notes(request: HttpRequest, pk: int) -> HttpResponse:
+def notes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every case note, newest first, with the form to add one (for those who may write)."""
     p = participant_for(request, pk)
     writable = can_write(request, p)
@@ -29,7 +30,7 @@ def notes(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services_notes.add_case_note(
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                     participant=p,
                     category=form.cleaned_data["category"],
                     text=form.cleaned_data["text"],
@@ -41,7 +42,7 @@ def notes(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Case note added")
                 return redirect("casework:notes", pk=p.pk)
     rows = list(p.case_notes.select_related("created_by"))
-    services_notes.record_notes_read(by=request.user, participant=p, count=len(rows), request=request)  # type: ignore[arg-type]
+    services_notes.record_notes_read(by=request.user, participant=p, count=len(rows), request=request)
     return render(
         request,
         "casework/notes.html",
@@ -51,7 +52,7 @@ def notes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def snooze(request: HttpRequest, pk: int, rule: str) -> HttpResponse:
+def snooze(request: AuthenticatedHttpRequest, pk: int, rule: str) -> HttpResponse:
     """Set one alert aside for a few days, with a reason; it comes back if its cause remains."""
     p = participant_for(request, pk, Perm.EDIT_PARTICIPANT)
     current = [a for a in alerts.alerts_for([p]) if a.rule == rule]
@@ -64,7 +65,7 @@ def snooze(request: HttpRequest, pk: int, rule: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services_notes.snooze_alert(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 participant=p,
                 rule=rule,
                 days=form.cleaned_data["days"],

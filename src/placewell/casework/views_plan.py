@@ -46,10 +46,10 @@ def _form_page(
 
 
 @login_required
-def plan(request: HttpRequest, pk: int) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = participant_for(request, pk)
     goals = _goals(p)
-    services.record_read(by=request.user, participant=p, what="action plan", request=request)  # type: ignore[arg-type]
+    services.record_read(by=request.user, participant=p, what="action plan", request=request)
     return render(
         request,
         "casework/plan.html",
@@ -58,11 +58,11 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def my_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The plan in plain English for the person to keep: printable, with a print stylesheet."""
     p = participant_for(request, pk)
     goals = [g for g in _goals(p) if g.status == "open"]
-    services.record_read(by=request.user, participant=p, what="'my plan' page", request=request)  # type: ignore[arg-type]
+    services.record_read(by=request.user, participant=p, what="'my plan' page", request=request)
     # Written for the person to keep, so in the language they asked to be written to in.
     with translation.override("cy") if p.contact_language == "cy" else nullcontext():
         return render(
@@ -71,12 +71,12 @@ def my_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = participant_for(request, pk, Perm.EDIT_PARTICIPANT)
     form = GoalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_goal(by=request.user, participant=p, text=form.cleaned_data["text"], request=request)  # type: ignore[arg-type]
+            services.add_goal(by=request.user, participant=p, text=form.cleaned_data["text"], request=request)
         except services.CaseworkError as exc:
             apply_error(form, exc)
         else:
@@ -86,7 +86,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def step_add(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
+def step_add(request: AuthenticatedHttpRequest, pk: int, goal_id: int) -> HttpResponse:
     p = participant_for(request, pk, Perm.EDIT_PARTICIPANT)
     goal = get_object_or_404(Goal, pk=goal_id, participant=p)
     form = StepForm(request.POST or None)
@@ -94,7 +94,7 @@ def step_add(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.add_step(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 goal=goal,
                 text=data["text"],
                 owner=data["owner"],
@@ -114,11 +114,11 @@ def step_add(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def step_done(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
+def step_done(request: AuthenticatedHttpRequest, pk: int, step_id: int) -> HttpResponse:
     p = participant_for(request, pk, Perm.EDIT_PARTICIPANT)
     step = get_object_or_404(Step, pk=step_id, goal__participant=p)
     try:
-        services.complete_step(by=request.user, step=step, request=request)  # type: ignore[arg-type]
+        services.complete_step(by=request.user, step=step, request=request)
     except services.CaseworkError as exc:
         messages.error(request, str(exc))
     else:

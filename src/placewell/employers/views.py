@@ -86,17 +86,20 @@ def employer_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def employer_new(request: HttpRequest) -> HttpResponse:
+def employer_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     service_id = user_service_id(request, Perm.EDIT_PARTICIPANT)
     form = EmployerForm(
         request.POST or None, staff=service_staff(service_id), initial={"holder": request.user.pk}
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        service = services.service_of(request.user)
+        if service is None:  # not reached: user_service_id refuses a user who is in no service
+            raise PermissionDenied("You are not in a service")
         try:
             employer = services.create_employer(
-                by=request.user,  # type: ignore[arg-type]
-                service=services.service_of(request.user),  # type: ignore[arg-type]
+                by=request.user,
+                service=service,
                 name=d["name"],
                 sector=d["sector"],
                 size=d["size"],
@@ -119,7 +122,7 @@ def employer_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def employer_edit(request: HttpRequest, employer: int) -> HttpResponse:
+def employer_edit(request: AuthenticatedHttpRequest, employer: int) -> HttpResponse:
     """Change an employer's details; the same checks as adding one (a second record of the same name is
     refused). Places are added on the employer page, so the form leaves them out."""
     e = employer_for(request, employer, Perm.EDIT_PARTICIPANT)
@@ -129,7 +132,7 @@ def employer_edit(request: HttpRequest, employer: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_employer(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 employer=e,
                 request=request,
                 **{f: form.cleaned_data[f] for f in services.EMPLOYER_FIELDS},
@@ -153,7 +156,7 @@ def employer_edit(request: HttpRequest, employer: int) -> HttpResponse:
 
 
 @login_required
-def employer_detail(request: HttpRequest, employer: int) -> HttpResponse:
+def employer_detail(request: AuthenticatedHttpRequest, employer: int) -> HttpResponse:
     e = employer_for(request, employer)
     scope_ids = set(Participant.objects.filter(participant_scope(request.user)).values_list("pk", flat=True))
     engagements = list(
@@ -171,7 +174,7 @@ def employer_detail(request: HttpRequest, employer: int) -> HttpResponse:
         "employers/detail.html",
         {
             "e": e,
-            "conflict": services.conflict_for(e, request.user),  # type: ignore[arg-type]
+            "conflict": services.conflict_for(e, request.user),
             "engagements": engagements,
             "last_contact": last,
             "locations": list(e.locations.all()),
@@ -183,12 +186,12 @@ def employer_detail(request: HttpRequest, employer: int) -> HttpResponse:
 
 
 @login_required
-def person_add(request: HttpRequest, employer: int) -> HttpResponse:
+def person_add(request: AuthenticatedHttpRequest, employer: int) -> HttpResponse:
     e = employer_for(request, employer, Perm.EDIT_PARTICIPANT)
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_person(by=request.user, employer=e, request=request, **form.cleaned_data)  # type: ignore[arg-type]
+            services.add_person(by=request.user, employer=e, request=request, **form.cleaned_data)
         except services.EmployerError as exc:
             apply_error(form, exc)
         else:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 
 @login_required
-def vacancy_new(request: HttpRequest, employer: int) -> HttpResponse:
+def vacancy_new(request: AuthenticatedHttpRequest, employer: int) -> HttpResponse:
     e = employer_for(request, employer, Perm.EDIT_PARTICIPANT)
     first = e.locations.first()
     initial = {
@@ -43,7 +43,7 @@ def vacancy_new(request: HttpRequest, employer: int) -> HttpResponse:
     form = VacancyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            v = services.add_vacancy(by=request.user, employer=e, request=request, **form.cleaned_data)  # type: ignore[arg-type]
+            v = services.add_vacancy(by=request.user, employer=e, request=request, **form.cleaned_data)
         except services.EmployerError as exc:
             apply_error(form, exc)
         else:
@@ -63,7 +63,7 @@ def vacancy_new(request: HttpRequest, employer: int) -> HttpResponse:
 
 
 @login_required
-def vacancy_edit(request: HttpRequest, vacancy: int) -> HttpResponse:
+def vacancy_edit(request: AuthenticatedHttpRequest, vacancy: int) -> HttpResponse:
     """Change a vacancy's details, with the same checks as adding one; the hourly rate is worked out again."""
     service_id = user_service_id(request, Perm.EDIT_PARTICIPANT)
     v = get_object_or_404(
@@ -73,7 +73,7 @@ def vacancy_edit(request: HttpRequest, vacancy: int) -> HttpResponse:
     form = VacancyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_vacancy(by=request.user, vacancy=v, request=request, **form.cleaned_data)  # type: ignore[arg-type]
+            services.update_vacancy(by=request.user, vacancy=v, request=request, **form.cleaned_data)
         except services.EmployerError as exc:
             apply_error(form, exc)
         else:
@@ -136,10 +136,10 @@ def vacancy_detail(request: AuthenticatedHttpRequest, vacancy: int) -> HttpRespo
 
 
 @login_required
-def participant_matches(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_matches(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = get_participant(request, pk)
     context = matching.vacancies_for(p)
-    services.record_read(by=request.user, participant=p, what="ranked vacancies", request=request)  # type: ignore[arg-type]
+    services.record_read(by=request.user, participant=p, what="ranked vacancies", request=request)
     return render(
         request,
         "employers/matches.html",

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.engine.fidelity import UNCONFIRMED_NOTICE, RaterAgreement, get_scale, inter_rater_agreement
 from placewell.fidelity import access, services
 from placewell.fidelity.forms import ActionForm, SectionScoresForm, score_hints
@@ -134,10 +135,10 @@ def agree_section(request: HttpRequest, review: int, section: str) -> HttpRespon
 
 @login_required
 @require_POST
-def submit(request: HttpRequest, review: int) -> HttpResponse:
+def submit(request: AuthenticatedHttpRequest, review: int) -> HttpResponse:
     r = access.get_review(request, review, conduct=True)
     try:
-        r = services.submit_scores(by=request.user, review=r, request=request)  # type: ignore[arg-type]
+        r = services.submit_scores(by=request.user, review=r, request=request)
     except services.ReviewError as exc:
         messages.error(request, str(exc))
     else:
@@ -154,10 +155,10 @@ def submit(request: HttpRequest, review: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def complete(request: HttpRequest, review: int) -> HttpResponse:
+def complete(request: AuthenticatedHttpRequest, review: int) -> HttpResponse:
     r = access.get_review(request, review, conduct=True)
     try:
-        result = services.complete_review(by=request.user, review=r, request=request)  # type: ignore[arg-type]
+        result = services.complete_review(by=request.user, review=r, request=request)
     except services.ReviewError as exc:
         messages.error(request, str(exc))
     else:
@@ -205,14 +206,14 @@ def agreement(request: HttpRequest, review: int) -> HttpResponse:
 
 
 @login_required
-def action_new(request: HttpRequest, review: int) -> HttpResponse:
+def action_new(request: AuthenticatedHttpRequest, review: int) -> HttpResponse:
     r = access.get_review(request, review, conduct=True)
     form = ActionForm(request.POST or None, scale=r.scale)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.add_action(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 review=r,
                 item=d["item"],
                 action=d["action"],

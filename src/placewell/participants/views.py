@@ -84,9 +84,9 @@ def _actions(request: HttpRequest, p: Participant) -> list[tuple[str, str, bool]
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = get_participant(request, pk)
-    services.record_view(by=request.user, participant=p, what="participant record", request=request)  # type: ignore[arg-type]
+    services.record_view(by=request.user, participant=p, what="participant record", request=request)
     context = {
         "p": p,
         "referrals": list(p.referrals.all()),
@@ -278,12 +278,12 @@ def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def erase(request: HttpRequest, pk: int) -> HttpResponse:
+def erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = get_participant(request, pk, Perm.ERASE)
     form = EraseForm(request.POST or None, service=p.service)
     if request.method == "POST" and form.is_valid():
         try:
-            services.erase(by=request.user, participant=p, reason=form.reason(), request=request)  # type: ignore[arg-type]
+            services.erase(by=request.user, participant=p, reason=form.reason(), request=request)
         except (InvalidTransition, services.ParticipantError) as exc:
             form.add_error(None, str(exc))
         else:

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.policy import Perm, has_perm
 from placewell.employers.models import Employer, Vacancy
 from placewell.participants.access import get_participant
@@ -24,12 +25,12 @@ def chosen_definition(request: HttpRequest) -> str:
 
 
 @login_required
-def jobs(request: HttpRequest, pk: int) -> HttpResponse:
+def jobs(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = get_participant(request, pk)
     rows = list(JobStart.objects.filter(participant=p).select_related("plan").order_by("started_on", "id"))
     definition = chosen_definition(request)
     result = services.sustainment_for(rows, definition)
-    services.record_read(by=request.user, participant=p, what="jobs and milestones", request=request)  # type: ignore[arg-type]
+    services.record_read(by=request.user, participant=p, what="jobs and milestones", request=request)
     return render(
         request,
         "placements/jobs.html",
@@ -46,7 +47,7 @@ def jobs(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def job_new(request: HttpRequest, pk: int) -> HttpResponse:
+def job_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = get_participant(request, pk, Perm.EDIT_PARTICIPANT)
     employers = Employer.objects.filter(service_id=p.service_id).order_by("name")
     initial: dict[str, object] = {
@@ -73,7 +74,7 @@ def job_new(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         try:
             job = services.record_job_start(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 participant=p,
                 employer=d["employer"],
                 employer_name=d["employer_name"],
@@ -108,13 +109,13 @@ def job_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def job_end(request: HttpRequest, pk: int, job: int) -> HttpResponse:
+def job_end(request: AuthenticatedHttpRequest, pk: int, job: int) -> HttpResponse:
     p = get_participant(request, pk, Perm.EDIT_PARTICIPANT)
     row = get_object_or_404(JobStart, pk=job, participant=p)
     form = JobEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.end_job(by=request.user, job=row, request=request, **form.cleaned_data)  # type: ignore[arg-type]
+            services.end_job(by=request.user, job=row, request=request, **form.cleaned_data)
         except services.PlacementError as exc:
             apply_error(form, exc)
         else:
@@ -134,7 +135,7 @@ def job_end(request: HttpRequest, pk: int, job: int) -> HttpResponse:
 
 
 @login_required
-def plan(request: HttpRequest, pk: int, job: int) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, pk: int, job: int) -> HttpResponse:
     p = get_participant(request, pk, Perm.EDIT_PARTICIPANT)
     row = get_object_or_404(JobStart, pk=job, participant=p)
     current = InWorkPlan.objects.filter(job=row).first()
@@ -150,7 +151,7 @@ def plan(request: HttpRequest, pk: int, job: int) -> HttpResponse:
     form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_plan(by=request.user, job=row, request=request, **form.cleaned_data)  # type: ignore[arg-type]
+            services.save_plan(by=request.user, job=row, request=request, **form.cleaned_data)
         except services.PlacementError as exc:
             apply_error(form, exc)
         else:

@@ -92,11 +92,11 @@ def _invitations(participant: Participant) -> list[Invitation]:
 
 
 @login_required
-def participant_surveys(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_surveys(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = get_participant(request, pk)
     if p.is_erased:
         raise Http404("Erased")
-    services.record_scores_view(by=request.user, participant=p, what="survey responses", request=request)  # type: ignore[arg-type]
+    services.record_scores_view(by=request.user, participant=p, what="survey responses", request=request)
     responses = list(
         p.survey_responses.select_related("entered_by", "invitation__wave").order_by("-started_at")
     )
@@ -114,10 +114,10 @@ def participant_surveys(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+def enrol(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = get_participant(request, pk, Perm.EDIT_PARTICIPANT)
     try:
-        services.enrol(by=request.user, participant=p, request=request)  # type: ignore[arg-type]
+        services.enrol(by=request.user, participant=p, request=request)
     except SurveyError as exc:
         messages.error(request, str(exc))
     else:
@@ -155,7 +155,7 @@ def administer_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def administer(request: HttpRequest, pk: int, instrument: str) -> HttpResponse:
+def administer(request: AuthenticatedHttpRequest, pk: int, instrument: str) -> HttpResponse:
     p = get_participant(request, pk, Perm.EDIT_PARTICIPANT)
     if p.is_erased or instrument not in INSTRUMENTS:
         raise Http404("No such questionnaire")
@@ -174,7 +174,7 @@ def administer(request: HttpRequest, pk: int, instrument: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid() & date_form.is_valid():
         try:
             services.record_response(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 participant=p,
                 instrument_id=instrument,
                 answers=form.answers(),
@@ -256,7 +256,7 @@ def _get_invitation(request: HttpRequest, pk: int, perm: Perm) -> tuple[Invitati
 
 
 @login_required
-def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     invitation, p = _get_invitation(request, pk, Perm.VIEW_PARTICIPANTS)
     can_edit = has_perm(request.user, Perm.EDIT_PARTICIPANT)
     form = AttemptForm(request.POST or None)
@@ -265,7 +265,7 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.record_attempt(
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                     invitation=invitation,
                     method=form.cleaned_data["method"],
                     outcome=form.cleaned_data["outcome"],
@@ -277,7 +277,7 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Contact attempt saved")
                 return redirect("surveys:invitation", pk=invitation.pk)
-    services.record_scores_view(by=request.user, participant=p, what="survey invitation", request=request)  # type: ignore[arg-type]
+    services.record_scores_view(by=request.user, participant=p, what="survey invitation", request=request)
     enrolment = invitation.enrolment
     return render(
         request,
@@ -297,10 +297,10 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def create_link(request: HttpRequest, pk: int) -> HttpResponse:
+def create_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     invitation, p = _get_invitation(request, pk, Perm.EDIT_PARTICIPANT)
     try:
-        link, token = services.create_link(by=request.user, invitation=invitation, request=request)  # type: ignore[arg-type]
+        link, token = services.create_link(by=request.user, invitation=invitation, request=request)
     except SurveyError as exc:
         messages.error(request, str(exc))
         return redirect("surveys:invitation", pk=invitation.pk)

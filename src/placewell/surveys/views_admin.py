@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.models import Service
 from placewell.accounts.policy import Perm, require
 from placewell.engine.measures import INSTRUMENTS
@@ -30,7 +31,7 @@ def wording_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def wording_load(request: HttpRequest, instrument: str) -> HttpResponse:
+def wording_load(request: AuthenticatedHttpRequest, instrument: str) -> HttpResponse:
     require(request.user, Perm.CONFIGURE)
     chosen = INSTRUMENTS.get(instrument)
     if chosen is None or not is_licensed(chosen):
@@ -39,7 +40,7 @@ def wording_load(request: HttpRequest, instrument: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.load_licensed_wording(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 instrument_id=chosen.id,
                 title=form.cleaned_data["title"],
                 stem=form.cleaned_data["stem"],
@@ -67,11 +68,11 @@ def wording_load(request: HttpRequest, instrument: str) -> HttpResponse:
 
 
 @login_required
-def wave_list(request: HttpRequest, pk: int) -> HttpResponse:
+def wave_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.CONFIGURE)
     service = get_object_or_404(Service, pk=pk)
     if request.method == "POST":
-        services.ensure_default_waves(by=request.user, service=service)  # type: ignore[arg-type]
+        services.ensure_default_waves(by=request.user, service=service)
         messages.success(request, f"Survey waves set up for {service.name}")
         return redirect("surveys:wave_list", pk=service.pk)
     waves = list(SurveyWave.objects.filter(service=service))
@@ -81,14 +82,14 @@ def wave_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def wave_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.CONFIGURE)
     wave = get_object_or_404(SurveyWave.objects.select_related("service"), pk=pk)
     form = WaveForm(request.POST or None, instance=SurveyWave.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         changes = {f: form.cleaned_data[f] for f in form.changed_data}
         try:
-            services.update_wave(by=request.user, wave=wave, changes=changes, request=request)  # type: ignore[arg-type]
+            services.update_wave(by=request.user, wave=wave, changes=changes, request=request)
         except SurveyError as exc:
             apply_error(form, exc)
         else:

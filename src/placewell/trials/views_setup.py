@@ -135,14 +135,14 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def add_site(request: HttpRequest, pk: int) -> HttpResponse:
+def add_site(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     trial = get_trial(request, pk, Perm.CONFIGURE_TRIALS)
     form = SiteForm(
         request.POST if request.method == "POST" else None, teams=Team.objects.filter(service=trial.service)
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_site(by=request.user, trial=trial, request=request, **form.cleaned_data)  # type: ignore[arg-type]
+            services.add_site(by=request.user, trial=trial, request=request, **form.cleaned_data)
         except TrialError as exc:
             form.add_error(None, str(exc))
         else:
@@ -152,14 +152,14 @@ def add_site(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def add_arm(request: HttpRequest, pk: int) -> HttpResponse:
+def add_arm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     trial = get_trial(request, pk, Perm.CONFIGURE_TRIALS)
     form = ArmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["is_treatment"] = data["is_treatment"] == "yes"
         try:
-            services.add_arm(by=request.user, trial=trial, request=request, **data)  # type: ignore[arg-type]
+            services.add_arm(by=request.user, trial=trial, request=request, **data)
         except TrialError as exc:
             form.add_error(None, str(exc))
         else:
@@ -190,7 +190,7 @@ def strata(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def ratio_change(request: HttpRequest, pk: int) -> HttpResponse:
+def ratio_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     trial = get_trial(request, pk, Perm.CONFIGURE_TRIALS)
     strata_list = list(trial.strata.all())
     form = RatioChangeForm(
@@ -203,7 +203,7 @@ def ratio_change(request: HttpRequest, pk: int) -> HttpResponse:
         stratum = next((s for s in strata_list if str(s.pk) == form.cleaned_data["stratum"]), None)
         try:
             services.add_ratio_change(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 trial=trial,
                 effective_from=form.cleaned_data["effective_from"],
                 weights=form.cleaned_data["ratio"],
@@ -241,7 +241,7 @@ def blinding(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def upload_list(request: HttpRequest, pk: int) -> HttpResponse:
+def upload_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     trial = get_trial(request, pk, Perm.CONFIGURE_TRIALS)
     form = UploadListForm(
         request.POST if request.method == "POST" else None,
@@ -251,7 +251,7 @@ def upload_list(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             n = services.upload_allocation_list(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 trial=trial,
                 data=form.cleaned_data["file"].read(),
                 expected_sha256=form.cleaned_data["sha256"],
@@ -273,12 +273,12 @@ def upload_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def lock(request: HttpRequest, pk: int) -> HttpResponse:
+def lock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     trial = get_trial(request, pk, Perm.CONFIGURE_TRIALS)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.lock_trial(by=request.user, trial=trial, request=request)  # type: ignore[arg-type]
+            services.lock_trial(by=request.user, trial=trial, request=request)
         except TrialError as exc:
             form.add_error(None, str(exc))
         else:
@@ -297,10 +297,10 @@ def lock(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     trial = get_trial(request, pk, Perm.CONFIGURE_TRIALS)
     try:
-        services.close_recruitment(by=request.user, trial=trial, request=request)  # type: ignore[arg-type]
+        services.close_recruitment(by=request.user, trial=trial, request=request)
     except TrialError as exc:
         messages.error(request, str(exc))
     else:
