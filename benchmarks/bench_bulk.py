@@ -197,7 +197,7 @@ def run(quick: bool) -> list[Result]:
             seconds=new["run"],
             baseline_seconds=old["run"],
             figures={
-                "check": f"{new['check']:.1f} s (baseline {old['check']:.1f} s): the preview, unchanged code",
+                "check": f"{new['check']:.1f} s (baseline {old['check']:.1f} s): the preview",
                 "people": f"{new['people']:,.0f} (baseline {old['people']:,.0f})",
                 "flagged": f"{new['flagged']:,.0f} possible duplicates (baseline {old['flagged']:,.0f})",
                 "audit": f"{new['audit']:,.0f} create events (baseline {old['audit']:,.0f})",
