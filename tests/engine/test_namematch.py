@@ -44,6 +44,7 @@ def test_fold_removes_case_accents_and_extra_spaces() -> None:
         ("John", "Jonh", 3),  # 2 of 8 pieces shared: exactly the threshold
         ("Joanna", "Jonh", 4),  # 2 of 10: below it
         ("Tesco", "  ", 4),
+        ("Jo", "Joe", 4),  # similar (0.4) but too short a term for near spellings
     ],
 )
 def test_rank(name: str, query: str, expected: int) -> None:

@@ -15,6 +15,9 @@ from fractions import Fraction
 # Near spellings are found at or above this similarity. pg_trgm's default is 0.3; "Jonh" for "John" shares
 # 2 of 8 pieces (0.25), so the threshold is a quarter.
 THRESHOLD = Fraction(1, 4)
+# Terms shorter than this are matched as parts of names only: "smi" shares the piece "  s" with every name
+# starting with s, so a near-spelling search for it would read most of the index and find noise.
+NEAR_MIN = 4
 
 # Accented Latin letters (and curly apostrophes) and what they fold to, one for one. PostgreSQL's
 # placewell_fold() uses the same two strings with translate() (employers migration 0002), so both databases
@@ -78,6 +81,6 @@ def rank(name: str, query: str) -> int:
         return 1
     if q in n:
         return 2
-    if is_similar(n, q):
+    if len(q) >= NEAR_MIN and is_similar(n, q):
         return 3
     return 4

@@ -60,8 +60,12 @@ class Similar(Func):
 
 
 def matches(field: str, folded: str) -> Q:
-    """The name in ``field`` (an alias of Fold) contains the folded words or is a near spelling of them."""
-    return Q(**{f"{field}__contains": folded}) | Q(Similar(F(field), Value(folded)))
+    """The name in ``field`` (an alias of Fold) contains the folded words or, for words of four characters or
+    more (namematch.NEAR_MIN), is a near spelling of them."""
+    contains = Q(**{f"{field}__contains": folded})
+    if len(folded) < namematch.NEAR_MIN:
+        return contains
+    return contains | Q(Similar(F(field), Value(folded)))
 
 
 def rank(field: str, folded: str) -> Case:
