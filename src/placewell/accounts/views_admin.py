@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from placewell.accounts import services
 from placewell.accounts.forms import NewStaffForm, ServiceForm, StaffForm, TeamForm
@@ -39,7 +40,7 @@ def service_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "title": f"Settings of {service.name}",
             "caption": service.provider.name,
             "button": "Save",
-            "back_url": "/accounts/services/",
+            "back_url": reverse("accounts:services"),
         },
     )
 
@@ -67,7 +68,7 @@ def team_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "title": "Add a team",
             "caption": service.name,
             "button": "Add team",
-            "back_url": "/accounts/services/",
+            "back_url": reverse("accounts:services"),
         },
     )
 
@@ -118,7 +119,7 @@ def staff_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "title": "Add a member of staff",
             "button": "Create account",
-            "back_url": "/accounts/staff/",
+            "back_url": reverse("accounts:staff"),
         },
     )
 
@@ -147,6 +148,6 @@ def staff_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "title": f"Change {staff}",
             "caption": staff.username,
             "button": "Save",
-            "back_url": "/accounts/staff/",
+            "back_url": reverse("accounts:staff"),
         },
     )

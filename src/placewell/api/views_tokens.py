@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -40,8 +40,8 @@ def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, api_token: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, api_token: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=api_token, user=request.user)
-    tokens.revoke_token(by=request.user, token=token, request=request)  # type: ignore[arg-type]
+    tokens.revoke_token(by=request.user, token=token, request=request)
     messages.success(request, f"Token {token.name} revoked. It no longer works.")
     return redirect("api:tokens")

@@ -22,6 +22,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from placewell.accounts import audit
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.models import AuditEvent, User
 from placewell.accounts.policy import Perm, require
 from placewell.appointments.models import Appointment, CalendarFeed, PlaceKind, Status
@@ -102,9 +103,9 @@ def revoke_feed(*, by: User) -> None:
 
 
 @login_required
-def feed_page(request: HttpRequest) -> HttpResponse:
+def feed_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Perm.EDIT_PARTICIPANT)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     address = ""
     if request.method == "POST":
         if request.POST.get("action") == "off":

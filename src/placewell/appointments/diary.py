@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.models import Role, User
 from placewell.accounts.policy import Perm, has_perm, require
 from placewell.appointments.models import Appointment
@@ -52,10 +53,10 @@ def _audit(request: HttpRequest, appts: list[Appointment], what: str) -> None:
 
 
 @login_required
-def diary(request: HttpRequest) -> HttpResponse:
+def diary(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A specialist's own diary (a team leader may open a team member's with ``?specialist=``)."""
     require(request.user, Perm.VIEW_PARTICIPANTS)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     whose = user
     wanted = request.GET.get("specialist", "")
     if wanted.isdigit() and has_perm(user, Perm.VIEW_TEAM_CASELOADS):
@@ -101,10 +102,10 @@ def diary(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The team's appointments for a week, by specialist (team leaders; a service manager picks a team)."""
     require(request.user, Perm.VIEW_TEAM_CASELOADS)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     team_id = user.team_id
     if user.role == Role.SERVICE_MANAGER and request.GET.get("team"):
         from placewell.accounts.models import Team

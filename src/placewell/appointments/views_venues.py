@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.models import Role, Team, User
 from placewell.accounts.policy import Perm, require
 from placewell.appointments import services
@@ -22,9 +23,9 @@ def _teams(user: User) -> list[Team]:
 
 
 @login_required
-def venues(request: HttpRequest) -> HttpResponse:
+def venues(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_TEAM_CASELOADS)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     teams = _teams(user)
     team_ids = {t.pk for t in teams}
     form = VenueForm(request.POST if request.POST.get("action") == "add" else None)

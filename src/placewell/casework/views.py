@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.policy import Perm, has_perm
@@ -48,7 +49,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 @login_required
-def contacts(request: HttpRequest, pk: int) -> HttpResponse:
+def contacts(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """All contacts, newest first, with the quick entry form on top (htmx updates the section in place)."""
     p = participant_for(request, pk)
     writable = can_write(request, p)
@@ -81,7 +82,7 @@ def contacts(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             form = ContactForm(initial=ContactForm.initial_now())
     rows = list(p.contacts.select_related("recorded_by").prefetch_related("changes"))
-    services.record_read(by=request.user, participant=p, what="contacts", request=request)  # type: ignore[arg-type]
+    services.record_read(by=request.user, participant=p, what="contacts", request=request)
     context = {
         "p": p,
         "form": form,
@@ -140,7 +141,7 @@ def contact_change(request: AuthenticatedHttpRequest, pk: int, contact_id: int) 
             if correcting
             else "",
             "button": "Save correction" if correcting else "Save changes",
-            "back_url": f"/casework/participants/{p.pk}/contacts/",
+            "back_url": reverse("casework:contacts", args=[p.pk]),
             "cancel_url": f"/casework/participants/{p.pk}/contacts/",
         },
     )
@@ -188,7 +189,7 @@ def _field_labels(fields: list[str]) -> str:
 
 
 @login_required
-def profile(request: HttpRequest, pk: int, version: int | None = None) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest, pk: int, version: int | None = None) -> HttpResponse:
     p = participant_for(request, pk)
     versions = list(p.profile_versions.select_related("created_by").order_by("-version"))
     if version is None:
@@ -198,7 +199,7 @@ def profile(request: HttpRequest, pk: int, version: int | None = None) -> HttpRe
         if shown is None:
             raise Http404("No such version")
     services.record_read(
-        by=request.user,  # type: ignore[arg-type]
+        by=request.user,
         participant=p,
         what="vocational profile" + (f" version {version}" if version else ""),
         request=request,
@@ -257,7 +258,7 @@ def profile_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "caption": p.full_name,
             "intro": "Build this with the person, in their words. Every saved change is kept as a new version.",
             "button": "Save profile",
-            "back_url": f"/casework/participants/{p.pk}/profile/",
+            "back_url": reverse("casework:profile", args=[p.pk]),
             "cancel_url": f"/casework/participants/{p.pk}/profile/",
         },
     )

@@ -9,10 +9,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.models import Role, Team, User
 from placewell.accounts.policy import Perm, has_perm, participant_scope, require
 from placewell.casework import alerts, caseload, services
@@ -52,10 +53,10 @@ def open_caseload(specialist_q: Q, user: User) -> list[Participant]:
 
 
 @login_required
-def my_caseload(request: HttpRequest) -> HttpResponse:
+def my_caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A specialist's open caseload with figures and alerts; ``?specialist=`` for a colleague in scope."""
     require(request.user, Perm.VIEW_PARTICIPANTS)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     wanted = request.GET.get("specialist")
     if wanted is None and has_perm(user, Perm.VIEW_TEAM_CASELOADS) and user.role != Role.SPECIALIST:
         return redirect("casework:team")
@@ -101,10 +102,10 @@ def my_caseload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every specialist's caseload in the team (a service manager sees each team of the service)."""
     require(request.user, Perm.VIEW_TEAM_CASELOADS)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     teams = teams_in_scope(user)
     staff = staff_in_scope(user)
     counts = (
@@ -141,10 +142,10 @@ def _monday(day: dt.date) -> dt.date:
 
 
 @login_required
-def week(request: HttpRequest) -> HttpResponse:
+def week(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everyone contacted this week and everyone not, with fuzzy name search (htmx updates in place)."""
     require(request.user, Perm.VIEW_PARTICIPANTS)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     oversight = has_perm(user, Perm.VIEW_TEAM_CASELOADS)
     staff = staff_in_scope(user) if oversight else []
     form = WeekForm(request.GET or None, specialists=[(s.pk, str(s)) for s in staff])
@@ -198,10 +199,10 @@ def week(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def transfer(request: HttpRequest) -> HttpResponse:
+def transfer(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Transfer one or many of a specialist's participants to another specialist, with a reason."""
     require(request.user, Perm.TRANSFER)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     staff = staff_in_scope(user)
     source = request.GET.get("from") or request.POST.get("from") or ""
     one = request.GET.get("participant")

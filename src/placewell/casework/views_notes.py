@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from placewell.accounts.http import AuthenticatedHttpRequest
@@ -88,7 +89,7 @@ def snooze(request: AuthenticatedHttpRequest, pk: int, rule: str) -> HttpRespons
             "intro": f"{current[0].title}. {worklist.HEADINGS[rule]}: {alerts.RULES[rule]} The alert comes back "
             "after the snooze if nothing has changed, and goes for good once its action is done.",
             "button": "Snooze alert",
-            "back_url": "/",
+            "back_url": reverse("home"),
             "cancel_url": "/",
         },
         status=400 if form.errors else 200,

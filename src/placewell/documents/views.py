@@ -7,7 +7,7 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from placewell.participants.access import get_participant
 
 
 @login_required
-def upload(request: HttpRequest, pk: int) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     p = get_participant(request, pk, Perm.EDIT_PARTICIPANT)
     if p.is_erased:
         return redirect("participants:detail", p.pk)
@@ -30,7 +30,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             doc = services.upload(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 participant=p,
                 category=form.cleaned_data["category"],
                 file=form.cleaned_data["file"],

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from placewell.accounts.http import AuthenticatedHttpRequest
@@ -117,7 +118,12 @@ def employer_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "ui/form_page.html",
-        {"form": form, "title": "Add an employer", "button": "Add employer", "back_url": "/employers/"},
+        {
+            "form": form,
+            "title": "Add an employer",
+            "button": "Add employer",
+            "back_url": reverse("employers:list"),
+        },
     )
 
 
@@ -150,7 +156,7 @@ def employer_edit(request: AuthenticatedHttpRequest, employer: int) -> HttpRespo
             "title": "Change the employer's details",
             "caption": e.name,
             "button": "Save changes",
-            "back_url": f"/employers/{e.pk}/",
+            "back_url": reverse("employers:detail", args=[e.pk]),
         },
     )
 
@@ -205,7 +211,7 @@ def person_add(request: AuthenticatedHttpRequest, employer: int) -> HttpResponse
             "title": "Add a person to contact",
             "caption": e.name,
             "button": "Add person",
-            "back_url": f"/employers/{e.pk}/",
+            "back_url": reverse("employers:detail", args=[e.pk]),
         },
     )
 
@@ -249,6 +255,6 @@ def engagement_new(request: AuthenticatedHttpRequest, employer: int) -> HttpResp
             "title": "Record a contact with this employer",
             "caption": e.name,
             "button": "Save contact",
-            "back_url": f"/employers/{e.pk}/",
+            "back_url": reverse("employers:detail", args=[e.pk]),
         },
     )

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -57,7 +58,7 @@ def vacancy_new(request: AuthenticatedHttpRequest, employer: int) -> HttpRespons
             "title": "Add a vacancy",
             "caption": e.name,
             "button": "Add vacancy",
-            "back_url": f"/employers/{e.pk}/",
+            "back_url": reverse("employers:detail", args=[e.pk]),
         },
     )
 
@@ -87,7 +88,7 @@ def vacancy_edit(request: AuthenticatedHttpRequest, vacancy: int) -> HttpRespons
             "title": "Change the vacancy",
             "caption": v.employer.name,
             "button": "Save changes",
-            "back_url": f"/employers/vacancies/{v.pk}/",
+            "back_url": reverse("employers:vacancy", args=[v.pk]),
         },
     )
 
@@ -172,7 +173,7 @@ def match_record(request: AuthenticatedHttpRequest, pk: int, vacancy: int) -> Ht
             "title": f"{v.title} at {v.employer.name}",
             "caption": p.full_name,
             "button": "Save",
-            "back_url": f"/employers/participants/{p.pk}/matches/",
+            "back_url": reverse("employers:matches", args=[p.pk]),
         },
     )
 

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from placewell.accounts.http import AuthenticatedHttpRequest
@@ -97,7 +98,7 @@ def review_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             "title": "Start a fidelity review",
             "caption": service.name,
             "button": "Start review",
-            "back_url": "/fidelity/",
+            "back_url": reverse("fidelity:list"),
         },
     )
 
@@ -116,7 +117,7 @@ def small(n: int | None) -> bool:
 
 
 @login_required
-def past_review_new(request: HttpRequest) -> HttpResponse:
+def past_review_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Record an earlier review from its paper report, so that later reviews compare with it. The scale is
     chosen first (``?scale=``), then the dates, the reviewers' names and every agreed score on one page; the
     engine checks the whole review before anything is saved."""
@@ -135,7 +136,7 @@ def past_review_new(request: HttpRequest) -> HttpResponse:
                 "title": "Record an earlier review from its report",
                 "caption": service.name,
                 "button": "Continue",
-                "back_url": "/fidelity/",
+                "back_url": reverse("fidelity:list"),
             },
         )
     scale = chooser.cleaned_data["scale"]
@@ -144,7 +145,7 @@ def past_review_new(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             review = services.record_past_review(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 service=service,
                 scale=scale,
                 review_date=d["review_date"],
@@ -166,7 +167,7 @@ def past_review_new(request: HttpRequest) -> HttpResponse:
             "title": f"Record an earlier {get_scale(scale).title} review",
             "caption": service.name,
             "button": "Record review",
-            "back_url": "/fidelity/past/new/",
+            "back_url": reverse("fidelity:past_new"),
         },
     )
 

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from placewell.accounts.http import AuthenticatedHttpRequest
@@ -234,6 +235,6 @@ def action_new(request: AuthenticatedHttpRequest, review: int) -> HttpResponse:
             "title": "Add an action",
             "caption": str(r),
             "button": "Add action",
-            "back_url": f"/fidelity/{r.pk}/",
+            "back_url": reverse("fidelity:detail", args=[r.pk]),
         },
     )

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.models import Service
 from placewell.accounts.policy import Perm, require, services_in_scope
 from placewell.governance import pseudonyms, tasks
@@ -17,7 +18,7 @@ from placewell.jobs.queue import QueueUnavailable
 
 
 @login_required
-def research_extract(request: HttpRequest) -> HttpResponse:
+def research_extract(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Perm.VIEW_PSEUDONYMISED)
     in_scope = list(Service.objects.filter(services_in_scope(request.user)).values_list("pk", "name"))
     try:
@@ -31,7 +32,7 @@ def research_extract(request: HttpRequest) -> HttpResponse:
         ids = [pk for pk, _ in in_scope] if chosen == ALL else [int(chosen)]
         fmt = form.cleaned_data["format"]
         try:
-            job = tasks.queue_research_extract(by=request.user, service_ids=ids, fmt=fmt)  # type: ignore[arg-type]
+            job = tasks.queue_research_extract(by=request.user, service_ids=ids, fmt=fmt)
         except QueueUnavailable as exc:
             form.add_error(None, str(exc))
         else:

@@ -166,12 +166,12 @@ def progress(request: HttpRequest, job: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def confirm(request: HttpRequest, job: int) -> HttpResponse:
+def confirm(request: AuthenticatedHttpRequest, job: int) -> HttpResponse:
     the_job = _job(request, job)
     try:
         with transaction.atomic():
             if runner.claim(the_job):
-                tasks.queue_import(the_job, request.user)  # type: ignore[arg-type]
+                tasks.queue_import(the_job, request.user)
     except QueueUnavailable as exc:
         messages.error(request, str(exc))
     return redirect(reverse("imports:job", kwargs={"job": the_job.pk}))

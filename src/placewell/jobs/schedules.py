@@ -17,6 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from placewell.errors import ActionError
+
 
 @dataclass(frozen=True)
 class Planned:
@@ -101,7 +103,7 @@ PLANNED.append(
 BY_NAME = {p.name: p for p in PLANNED}
 
 
-class ScheduleError(ValueError):
+class ScheduleError(ActionError):
     """A schedule's cron expression cannot be used; the message names the setting to fix."""
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -147,7 +148,7 @@ def edit_details(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "title": "Change details",
             "caption": p.full_name,
             "button": "Save details",
-            "back_url": f"/participants/{p.pk}/",
+            "back_url": reverse("participants:detail", args=[p.pk]),
             "cancel_url": f"/participants/{p.pk}/",
         },
     )
@@ -184,7 +185,7 @@ def assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "title": "Allocate to a team and specialist",
             "caption": p.full_name,
             "button": "Save",
-            "back_url": f"/participants/{p.pk}/",
+            "back_url": reverse("participants:detail", args=[p.pk]),
         },
     )
 
@@ -238,7 +239,7 @@ def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "title": "Close this record",
             "caption": p.full_name,
             "button": "Close record",
-            "back_url": f"/participants/{p.pk}/",
+            "back_url": reverse("participants:detail", args=[p.pk]),
             "cancel_url": f"/participants/{p.pk}/",
         },
     )
@@ -271,7 +272,7 @@ def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "caption": p.full_name,
             "intro": "What the person has told us so far is kept. They will not be contacted for what they withdraw from.",
             "button": "Record withdrawal",
-            "back_url": f"/participants/{p.pk}/",
+            "back_url": reverse("participants:detail", args=[p.pk]),
             "cancel_url": f"/participants/{p.pk}/",
         },
     )
@@ -299,7 +300,7 @@ def erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "intro": "Their details, screening answers and agreement records are removed from every table and report. An empty record stays so that counts can be explained. What you enter here is kept in the audit log, so it holds no personal data.",
             "button": "Erase for good",
             "danger": True,
-            "back_url": f"/participants/{p.pk}/",
+            "back_url": reverse("participants:detail", args=[p.pk]),
             "cancel_url": f"/participants/{p.pk}/",
         },
     )

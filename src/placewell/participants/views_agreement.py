@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.policy import Perm
 from placewell.participants import services
 from placewell.participants.access import get_participant
@@ -62,7 +63,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "participants/agreement_start.html",
-        {"form": form, "p": p, "doc": doc, "back_url": f"/participants/{p.pk}/"},
+        {"form": form, "p": p, "doc": doc, "back_url": reverse("participants:detail", args=[p.pk])},
     )
 
 
@@ -106,7 +107,7 @@ def statement(request: HttpRequest, pk: int, document: int, format: str, number:
 
 
 @login_required
-def check(request: HttpRequest, pk: int, document: int, format: str) -> HttpResponse:
+def check(request: AuthenticatedHttpRequest, pk: int, document: int, format: str) -> HttpResponse:
     p, doc, wizard = _get(request, pk, document, format)
     statements = list(doc.statements.all())
     saved = wizard.get("answers") or {}
@@ -118,7 +119,7 @@ def check(request: HttpRequest, pk: int, document: int, format: str) -> HttpResp
     if request.method == "POST":
         try:
             agreement = services.record_agreement(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 participant=p,
                 document=doc,
                 format=format,

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html_join
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.models import Role, User
 from placewell.accounts.policy import Perm, participant_scope, referral_queue_scope, require
 from placewell.participants import queue, services, services_queue
@@ -66,10 +67,10 @@ def _allocate(request: HttpRequest, user: User) -> tuple[str | None, str | None]
 
 
 @login_required
-def referral_queue(request: HttpRequest) -> HttpResponse:
+def referral_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Unallocated staff and self-referrals for team leaders and service managers, oldest first."""
     require(request.user, Perm.TRANSFER)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     error_for, error = None, None
     if request.method == "POST":
         error_for, error = _allocate(request, user)

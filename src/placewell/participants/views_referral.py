@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.models import Service, Team, User
 from placewell.accounts.policy import Perm, participant_scope, require
 from placewell.participants import choices, identifiers, services
@@ -91,11 +92,11 @@ def contact(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def referral(request: HttpRequest) -> HttpResponse:
+def referral(request: AuthenticatedHttpRequest) -> HttpResponse:
     wizard = _wizard(request)
     if not wizard.has("person", "contact"):
         return redirect("participants:refer_person")
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     form = ReferralDetailsForm(request.POST or None, initial=wizard.get("referral"), user=user)
     if request.method == "POST" and form.is_valid():
         wizard.save("referral", form.cleaned_data)
@@ -104,11 +105,11 @@ def referral(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def check(request: HttpRequest) -> HttpResponse:
+def check(request: AuthenticatedHttpRequest) -> HttpResponse:
     wizard = _wizard(request)
     if not wizard.has("person", "contact", "referral"):
         return redirect("participants:refer_person")
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     person, contact_, ref = (
         wizard.get("person") or {},
         wizard.get("contact") or {},
@@ -180,6 +181,6 @@ def check(request: HttpRequest) -> HttpResponse:
             "title": "Check the referral before you save it",
             "caption": "Refer someone: step 4 of 4",
             "button": "Save referral",
-            "back_url": "/participants/refer/referral/",
+            "back_url": reverse("participants:refer_referral"),
         },
     )

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from placewell.accounts.http import AuthenticatedHttpRequest
 from placewell.accounts.policy import Perm
 from placewell.participants import services
 from placewell.participants.access import get_participant
@@ -59,7 +60,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "title": "",
             "caption": f"Screening: {p.full_name}",
-            "back_url": f"/participants/{p.pk}/",
+            "back_url": reverse("participants:detail", args=[p.pk]),
         },
     )
 
@@ -104,7 +105,7 @@ def question(request: HttpRequest, pk: int, rule_set: int, number: int) -> HttpR
 
 
 @login_required
-def check(request: HttpRequest, pk: int, rule_set: int) -> HttpResponse:
+def check(request: AuthenticatedHttpRequest, pk: int, rule_set: int) -> HttpResponse:
     p, rs, wizard = _get(request, pk, rule_set)
     questions = list(rs.questions.all())
     saved = wizard.get("answers") or {}
@@ -114,7 +115,7 @@ def check(request: HttpRequest, pk: int, rule_set: int) -> HttpResponse:
     if request.method == "POST":
         try:
             screening = services.screen_participant(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 participant=p,
                 rule_set=rs,
                 answers={q.key: saved[q.key] == "yes" for q in questions},

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from placewell.accounts.http import AuthenticatedHttpRequest
@@ -103,7 +104,7 @@ def job_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "title": "Record a job start",
             "caption": p.full_name,
             "button": "Save job start",
-            "back_url": f"/placements/participants/{p.pk}/",
+            "back_url": reverse("placements:jobs", args=[p.pk]),
         },
     )
 
@@ -129,7 +130,7 @@ def job_end(request: AuthenticatedHttpRequest, pk: int, job: int) -> HttpRespons
             "title": f"End of {row.job_title} at {row.employer_name}",
             "caption": p.full_name,
             "button": "Save job end",
-            "back_url": f"/placements/participants/{p.pk}/",
+            "back_url": reverse("placements:jobs", args=[p.pk]),
         },
     )
 
@@ -173,7 +174,7 @@ def plan(request: AuthenticatedHttpRequest, pk: int, job: int) -> HttpResponse:
             "caption": f"{p.full_name}: {row.job_title}",
             "intro": intro,
             "button": "Save plan",
-            "back_url": f"/placements/participants/{p.pk}/",
+            "back_url": reverse("placements:jobs", args=[p.pk]),
         },
     )
 

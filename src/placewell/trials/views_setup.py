@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from placewell.accounts.http import AuthenticatedHttpRequest
@@ -34,7 +35,7 @@ from placewell.trials.models import Trial, TrialState
 def _form_page(
     request: HttpRequest, trial: Trial | None, form: Any, title: str, **extra: Any
 ) -> HttpResponse:
-    back = f"/trials/{trial.pk}/" if trial else "/trials/"
+    back = reverse("trials:detail", args=[trial.pk]) if trial else reverse("trials:list")
     context = {
         "form": form,
         "title": title,
@@ -268,7 +269,12 @@ def upload_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "trials/upload_list.html",
-        {"form": form, "trial": trial, "problems": problems, "back_url": f"/trials/{trial.pk}/"},
+        {
+            "form": form,
+            "trial": trial,
+            "problems": problems,
+            "back_url": reverse("trials:detail", args=[trial.pk]),
+        },
     )
 
 
