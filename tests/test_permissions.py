@@ -28,6 +28,7 @@ PUBLIC_PREFIXES = (
     "/language/",  # the language link: sets the language cookie and returns to the page; nothing about anyone
     "/healthz",  # the load balancer's checks: status and counts, nothing about any person
     "/readyz",
+    "/my-support/",  # a participant's own pages: their own sign-in by link or code (tests/portal check access)
 )
 SECRETS = ("Rowan", "Example", "9434765919", "943 476 5919", "rowan@example.org")
 
@@ -69,6 +70,7 @@ def url_values(world, participant) -> dict[str, str]:  # type: ignore[no-untyped
         "step_id": "1",
         "instrument": "swemwbs",
         "token": "not-a-real-token-0123456789",
+        "secret": "not-a-real-secret-0123456789",
         "trial": "1",
         "version": "1",
         "arm": "treatment",
@@ -109,9 +111,10 @@ def is_public(url: str) -> bool:
 
 @pytest.mark.parametrize("persona", ["charlie", "evan", "ada"])
 def test_outsiders_are_refused_and_never_see_a_name(client, world, north_participant, persona) -> None:  # type: ignore[no-untyped-def]
-    client.force_login(getattr(world, persona))
     checked = 0
     for url, concerns in all_urls(world, north_participant):
+        # Signed in afresh for each page: a participant's sign-out page ends any session, staff included.
+        client.force_login(getattr(world, persona))
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             body = response.content.decode(errors="replace")

@@ -24,7 +24,7 @@ class PortalConfig(AppConfig):
                 key="portal",
                 template="portal/_participant_panel.html",
                 context=panels.participant,
-                order=16,
+                order=60,
             )
         )
         register_home_panel(
