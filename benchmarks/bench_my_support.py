@@ -18,8 +18,8 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
 import time
+from typing import Any
 
 from benchmarks import pages
 from benchmarks.harness import Result
@@ -118,37 +118,21 @@ def _load(n_participants: int) -> dict[str, int]:
     return {"participant": next(pid for pid, sid, st in ids if sid == first and st == Status.ACTIVE)}
 
 
-def _measure(participant_id: int, repeat: int) -> dict[str, dict[str, float]]:
-    """As ``pages.measure``, in the participant's own session instead of a staff sign-in."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+def _participant_sign_in(client: Any, participant_id: int) -> None:
+    """Open the participant's own session, as a used code or link leaves it."""
     from django.utils import timezone
 
     from placewell.portal import services
 
-    out: dict[str, dict[str, float]] = {}
-    for key, _, url, _ in PAGES:
-        client = Client()
-        session = client.session
-        session[services.SESSION_KEY] = participant_id
-        session[services.SEEN_KEY] = timezone.now().timestamp()
-        session.save()
-        assert client.get(url).status_code == 200  # warm-up
-        times = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            assert client.get(url).status_code == 200
-            times.append(time.perf_counter() - start)
-        with CaptureQueriesContext(connection) as ctx:
-            client.get(url)
-        times.sort()
-        out[key] = {
-            "median": statistics.median(times),
-            "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
-            "queries": len(ctx.captured_queries),
-        }
-    return out
+    session = client.session
+    session[services.SESSION_KEY] = participant_id
+    session[services.SEEN_KEY] = timezone.now().timestamp()
+    session.save()
+
+
+def _measure(participant_id: int, repeat: int) -> dict[str, dict[str, float]]:
+    """As ``pages.measure``, in the participant's own session instead of a staff sign-in."""
+    return pages.measure(PAGES, {who: participant_id for _, who, _, _ in PAGES}, repeat, _participant_sign_in)
 
 
 def worker(n: int, repeat: int) -> None:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from benchmarks.harness import Result
 from benchmarks.served import ROOT, SERVER_URL, admin, django_env
@@ -19,18 +20,29 @@ Page = tuple[str, str, str, str]
 """A page: its key, the key of the user who opens it, its address and its title in the results."""
 
 
-def measure(pages: Sequence[Page], users: dict[str, int], repeat: int) -> dict[str, dict[str, float]]:
-    """Median and 95th-percentile time to serve each page (after a warm-up), and its queries."""
+def staff_sign_in(client: Any, user_id: int) -> None:
+    """Sign the test client in as the staff member with this id."""
+    from placewell.accounts.models import User
+
+    client.force_login(User.objects.get(pk=user_id))
+
+
+def measure(
+    pages: Sequence[Page],
+    users: dict[str, int],
+    repeat: int,
+    sign_in: Callable[[Any, int], None] = staff_sign_in,
+) -> dict[str, dict[str, float]]:
+    """Median and 95th-percentile time to serve each page (after a warm-up), and its queries. ``sign_in``
+    opens the session for the page's user (a staff sign-in unless a benchmark gives its own)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from placewell.accounts.models import User
-
     out: dict[str, dict[str, float]] = {}
     for key, who, url, _ in pages:
         client = Client()
-        client.force_login(User.objects.get(pk=users[who]))
+        sign_in(client, users[who])
         assert client.get(url).status_code == 200  # warm-up
         times = []
         for _ in range(repeat):
