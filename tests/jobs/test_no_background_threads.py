@@ -29,7 +29,9 @@ FORBIDDEN = {
     "asyncio.create_subprocess_exec",
     "asyncio.create_subprocess_shell",
 }
-FORBIDDEN_MODULES = {"threading", "_thread", "multiprocessing", "concurrent.futures"}
+# Modules whose import alone is refused. ``threading`` itself may be imported for its locks and thread-local
+# state (one per-request store, one per-process cache guard); starting a thread with it is still caught above.
+FORBIDDEN_MODULES = {"_thread", "multiprocessing", "concurrent.futures"}
 
 # What may, and why. Each entry: (module path under src/placewell, dotted name) -> reason.
 ALLOWED: dict[tuple[str, str], str] = {
