@@ -19,24 +19,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 
+from benchmarks import pages
 from benchmarks.harness import Result
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
-SERVER = "postgresql://postgres@127.0.0.1:5432"
 PAGES = (("dashboard", "/insight/"), ("evidence", "/insight/evidence/"))
-
-
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def _timed(client, url: str, repeat: int, before=None) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -128,26 +118,8 @@ def worker(n: int, slow_repeat: int, fast_repeat: int) -> None:
 
 
 def run_size(n: int, slow_repeat: int = 5, fast_repeat: int = 20) -> dict:  # type: ignore[type-arg]
-    db = f"pw_mi_bench_{n}"
-    _admin(f"DROP DATABASE IF EXISTS {db}")
-    _admin(f"CREATE DATABASE {db}")
-    try:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"{SERVER}/{db}",
-            "DJANGO_SETTINGS_MODULE": "placewell.web.settings",
-            "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}",
-        }
-        code = f"from benchmarks.bench_mi_summaries import worker; worker({n}, {slow_repeat}, {fast_repeat})"
-        done = subprocess.run(
-            [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=False
-        )
-        line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
-        if line is None:
-            raise RuntimeError(f"benchmark worker failed:\n{done.stdout}\n{done.stderr}")
-        return json.loads(line.removeprefix("RESULT "))
-    finally:
-        _admin(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+    """The worker at ``n`` participants on a scratch database of its own (``pages.run_size``)."""
+    return pages.run_size("bench_mi_summaries", "mi", n, slow_repeat, fast_repeat)
 
 
 def results(n: int, r: dict) -> list[Result]:  # type: ignore[type-arg]

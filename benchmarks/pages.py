@@ -78,14 +78,14 @@ def worker(load: Callable[[int], dict[str, int]], pages: Sequence[Page], n: int,
     print("RESULT " + json.dumps(result))
 
 
-def run_size(module: str, name: str, n: int, repeat: int) -> dict[str, object]:
-    """Run ``benchmarks.<module>.worker(n, repeat)`` on a scratch database of its own."""
+def run_size(module: str, name: str, n: int, *repeats: int) -> dict[str, object]:
+    """Run ``benchmarks.<module>.worker(n, *repeats)`` on a scratch database of its own."""
     db = f"placewell_{module}_{name}"
     base = SERVER_URL.rsplit("/", 1)[0]
     admin(f"DROP DATABASE IF EXISTS {db}")
     admin(f"CREATE DATABASE {db}")
     try:
-        code = f"from benchmarks.{module} import worker; worker({n}, {repeat})"
+        code = f"from benchmarks.{module} import worker; worker({', '.join(map(str, (n, *repeats)))})"
         done = subprocess.run(
             [sys.executable, "-c", code],
             env=django_env(f"{base}/{db}"),
